@@ -1,0 +1,17 @@
+"""Dependencies and parameter types shared by the routers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Query
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.session import get_db
+
+# Ids are 32-bit integers on every database: a larger one is refused here, not by the driver.
+MAX_ID = 2**31 - 1
+MAX_PAGE_SIZE = 100
+
+SessionDep = Annotated[AsyncSession, Depends(get_db)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]

@@ -1,0 +1,42 @@
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app.items.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+]
+Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
+Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+class ItemCreate(BaseModel):
+    name: Name
+    description: Description | None = None
+    price: Price
+
+
+class ItemUpdate(BaseModel):
+    """Fields to change; a field left out keeps its value."""
+
+    name: Name | None = None
+    description: Description | None = None
+    price: Price | None = None
+
+    @field_validator("name", "price")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # These may be left out, but not set to null: the columns require a value.
+        if value is None:
+            raise ValueError("may be omitted, but not null")
+        return value
+
+
+class ItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str | None
+    price: float

@@ -1,0 +1,38 @@
+"""The application: its lifespan and its routers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.api import errors, health
+from app.core.config import get_settings
+from app.db import models
+from app.db.session import engine
+from app.items import router as items_router
+from app.users import router as users_router
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async with engine.begin() as connection:
+        await connection.run_sync(models.Base.metadata.create_all)
+    yield
+    await engine.dispose()
+
+
+settings = get_settings()
+app = FastAPI(title=settings.project_name, lifespan=lifespan)
+if settings.cors_origins:
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
+app.include_router(health.router)
+app.include_router(users_router.router)
+app.include_router(items_router.router)

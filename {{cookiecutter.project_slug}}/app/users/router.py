@@ -1,0 +1,40 @@
+from fastapi import APIRouter, HTTPException, status
+
+from app.api.deps import Id, Limit, Offset, SessionDep
+from app.users import service
+from app.users.schemas import UserCreate, UserPublic
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.post("/", status_code=status.HTTP_201_CREATED)
+async def create_user(user_in: UserCreate, session: SessionDep) -> UserPublic:
+    """Sign up."""
+    try:
+        user = await service.create_user(
+            session,
+            username=user_in.username,
+            email=user_in.email,
+            password=user_in.password.get_secret_value(),
+        )
+    except service.DuplicateUserError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+    return UserPublic.model_validate(user)
+
+
+@router.get("/")
+async def list_users(
+    session: SessionDep, offset: Offset = 0, limit: Limit = 20
+) -> list[UserPublic]:
+    """List users by id."""
+    users = await service.list_users(session, offset=offset, limit=limit)
+    return [UserPublic.model_validate(user) for user in users]
+
+
+@router.get("/{user_id}")
+async def read_user(user_id: Id, session: SessionDep) -> UserPublic:
+    """Read one user."""
+    user = await service.get_user(session, user_id=user_id)
+    if user is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")
+    return UserPublic.model_validate(user)

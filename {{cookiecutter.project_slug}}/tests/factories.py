@@ -1,0 +1,42 @@
+"""Builders for test data: each call makes a new valid row; a field given overrides its default."""
+
+from itertools import count
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.items import service as items_service
+from app.items.models import Item
+from app.users import service as users_service
+from app.users.models import User
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+_sequence = count(1)
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str | None = None,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+) -> User:
+    n = next(_sequence)
+    return await users_service.create_user(
+        session,
+        username=username or f"user{n}",
+        email=email or f"user{n}@example.com",
+        password=password,
+    )
+
+
+async def create_item(
+    session: AsyncSession,
+    *,
+    name: str | None = None,
+    price: float = 9.5,
+    description: str | None = None,
+) -> Item:
+    return await items_service.create_item(
+        session, name=name or f"item {next(_sequence)}", price=price, description=description
+    )

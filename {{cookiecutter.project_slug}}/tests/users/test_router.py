@@ -1,0 +1,107 @@
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests import factories
+
+SIGN_UP = {"username": "alice", "email": "alice@example.com", "password": "s3cret-enough"}
+
+
+async def test_sign_up_returns_the_user_without_the_password(async_client: AsyncClient) -> None:
+    response = await async_client.post("/users/", json=SIGN_UP)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body == {"id": body["id"], "username": "alice", "email": "alice@example.com"}
+    assert isinstance(body["id"], int)
+
+
+async def test_sign_up_lower_cases_the_email(async_client: AsyncClient) -> None:
+    response = await async_client.post("/users/", json={**SIGN_UP, "email": "Alice@Example.COM"})
+
+    assert response.status_code == 201
+    assert response.json()["email"] == "alice@example.com"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("username", "ab"),
+        ("username", "has space"),
+        ("username", "x" * 33),
+        ("email", "not-an-email"),
+        ("password", "short"),
+        ("password", "x" * 129),
+    ],
+)
+async def test_sign_up_with_an_invalid_field_is_rejected(
+    async_client: AsyncClient, field: str, value: str
+) -> None:
+    response = await async_client.post("/users/", json={**SIGN_UP, field: value})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+async def test_a_rejected_password_is_not_echoed_back(async_client: AsyncClient) -> None:
+    response = await async_client.post("/users/", json={**SIGN_UP, "password": "hunter2"})
+
+    assert response.status_code == 422
+    assert "hunter2" not in response.text
+
+
+async def test_duplicate_username_is_a_conflict(
+    async_client: AsyncClient, db_session: AsyncSession
+) -> None:
+    await factories.create_user(db_session, username="alice")
+
+    response = await async_client.post("/users/", json=SIGN_UP)
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "A user with this username already exists."}
+
+
+async def test_duplicate_email_in_other_case_is_a_conflict(
+    async_client: AsyncClient, db_session: AsyncSession
+) -> None:
+    await factories.create_user(db_session, email="alice@example.com")
+
+    response = await async_client.post("/users/", json={**SIGN_UP, "email": "ALICE@example.com"})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "A user with this email already exists."}
+
+
+async def test_the_second_of_two_identical_sign_ups_is_a_conflict(
+    async_client: AsyncClient,
+) -> None:
+    first = await async_client.post("/users/", json=SIGN_UP)
+    second = await async_client.post("/users/", json=SIGN_UP)
+
+    assert (first.status_code, second.status_code) == (201, 409)
+
+
+async def test_read_user(async_client: AsyncClient, db_session: AsyncSession) -> None:
+    user = await factories.create_user(db_session)
+
+    response = await async_client.get(f"/users/{user.id}")
+
+    assert response.status_code == 200
+    assert response.json() == {"id": user.id, "username": user.username, "email": user.email}
+
+
+async def test_missing_user_is_404(async_client: AsyncClient) -> None:
+    response = await async_client.get("/users/999999")
+
+    assert response.status_code == 404
+
+
+async def test_list_users_pages_by_id(async_client: AsyncClient, db_session: AsyncSession) -> None:
+    users = [await factories.create_user(db_session) for _ in range(3)]
+
+    first_page = await async_client.get("/users/", params={"limit": 2})
+    second_page = await async_client.get("/users/", params={"limit": 2, "offset": 2})
+
+    assert [user["id"] for user in first_page.json()] == [users[0].id, users[1].id]
+    assert [user["id"] for user in second_page.json()] == [users[2].id]
+    assert all("password" not in key for user in first_page.json() for key in user)
