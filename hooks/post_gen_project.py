@@ -1,0 +1,45 @@
+"""Remove the files that belong to options the user did not choose.
+
+Cookiecutter renders this file with Jinja and runs it inside the new project, with the interpreter
+that runs cookiecutter: standard library only, no network. The answers arrive as JSON in one string,
+so the file is plain Python and the template's tests import it.
+"""
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+# Every path that exists only for some answers: path -> (option, the answers that keep it).
+# Adding an option's files is one line here.
+OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
+    "Dockerfile": ("use_docker", frozenset({True})),
+    ".dockerignore": ("use_docker", frozenset({True})),
+    "compose.yaml": ("use_docker", frozenset({True})),
+    ".github": ("ci", frozenset({"github"})),
+    ".gitlab-ci.yml": ("ci", frozenset({"gitlab"})),
+}
+
+
+def paths_to_remove(context: dict[str, object]) -> list[str]:
+    """The optional paths whose option has an answer that does not keep them."""
+    return [path for path, (option, keep) in OPTIONAL_PATHS.items() if context[option] not in keep]
+
+
+def remove(root: Path, paths: list[str]) -> None:
+    for relative in paths:
+        path = root / relative
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def main() -> int:
+    context = json.loads(r"""{{ cookiecutter | jsonify }}""")
+    remove(Path.cwd(), paths_to_remove(context))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Refuse answers that would render a broken project, before anything is written.
+
+Cookiecutter renders this file with Jinja and runs it with the interpreter that runs cookiecutter:
+standard library only. The answers arrive as JSON in one string, so the file is plain Python and
+the template's tests import it.
+"""
+
+import json
+import keyword
+import re
+import sys
+
+# Names a slug must not take: the packages inside the project, and distributions it depends on (a
+# project named like one of its dependencies cannot be installed beside it).
+RESERVED_SLUGS = frozenset(
+    {
+        "aiosqlite",
+        "alembic",
+        "app",
+        "asgi_lifespan",
+        "asyncpg",
+        "email_validator",
+        "fastapi",
+        "httpx",
+        "mypy",
+        "pwdlib",
+        "pydantic",
+        "pydantic_settings",
+        "pytest",
+        "pytest_asyncio",
+        "pytest_cov",
+        "pytest_xdist",
+        "ruff",
+        "sqlalchemy",
+        "starlette",
+        "tests",
+        "uvicorn",
+    }
+)
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+EMAIL_PATTERN = re.compile(r"[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[A-Za-z]{2,}")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Say what is wrong with a project slug, or None when it is fine."""
+    if not SLUG_PATTERN.fullmatch(slug):
+        return (
+            f"project_slug {slug!r} is not a lowercase Python identifier: use a lowercase letter "
+            "followed by lowercase letters, digits or underscores (e.g. my_service)"
+        )
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        return f"project_slug {slug!r} is a Python keyword: choose another name"
+    if slug in RESERVED_SLUGS:
+        return (
+            f"project_slug {slug!r} would shadow the package or dependency of the same name: "
+            "choose another name"
+        )
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """Say what is wrong with an author email, or None when it is fine."""
+    if not EMAIL_PATTERN.fullmatch(email):
+        return f"author_email {email!r} is not an email address such as you@example.com"
+    return None
+
+
+def problems(context: dict[str, object]) -> list[str]:
+    found = [
+        slug_problem(str(context["project_slug"])),
+        email_problem(str(context["author_email"])),
+    ]
+    return [problem for problem in found if problem]
+
+
+def main() -> int:
+    context = json.loads(r"""{{ cookiecutter | jsonify }}""")
+    found = problems(context)
+    for problem in found:
+        print(f"ERROR: {problem}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""The hooks: their functions one by one, and refused answers end to end."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.rendering import TEMPLATE_DIR, render, run
+
+
+def load_hook(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pre_gen = load_hook("pre_gen_project")
+post_gen = load_hook("post_gen_project")
+
+
+@pytest.mark.parametrize("slug", ["my_service", "api2", "a", "orders_v2"])
+def test_valid_slug_is_accepted(slug: str) -> None:
+    assert pre_gen.slug_problem(slug) is None
+
+
+@pytest.mark.parametrize(
+    ("slug", "reason"),
+    [
+        ("My_Service", "not a lowercase Python identifier"),
+        ("my-service", "not a lowercase Python identifier"),
+        ("2fast", "not a lowercase Python identifier"),
+        ("_private", "not a lowercase Python identifier"),
+        ("", "not a lowercase Python identifier"),
+        ("my service", "not a lowercase Python identifier"),
+        ("class", "keyword"),
+        ("match", "keyword"),
+        ("app", "shadow"),
+        ("tests", "shadow"),
+        ("fastapi", "shadow"),
+        ("sqlalchemy", "shadow"),
+    ],
+)
+def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
+    problem = pre_gen.slug_problem(slug)
+
+    assert problem is not None
+    assert problem.startswith(f"project_slug {slug!r}")
+    assert reason in problem
+
+
+@pytest.mark.parametrize("email", ["you@example.com", "first.last+tag@sub.example.org"])
+def test_valid_email_is_accepted(email: str) -> None:
+    assert pre_gen.email_problem(email) is None
+
+
+@pytest.mark.parametrize(
+    "email", ["", "you", "you@", "@example.com", "you@example", "a b@example.com", "x@y@z.com"]
+)
+def test_bad_email_is_refused(email: str) -> None:
+    problem = pre_gen.email_problem(email)
+
+    assert problem is not None
+    assert problem.startswith(f"author_email {email!r}")
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    problems = pre_gen.problems({"project_slug": "Bad", "author_email": "bad"})
+
+    assert [problem.split()[0] for problem in problems] == ["project_slug", "author_email"]
+
+
+def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
+    context = {"use_docker": True, "ci": "github"}
+
+    assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml"]
+
+
+def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
+    context = {"use_docker": False, "ci": "none"}
+
+    assert set(post_gen.paths_to_remove(context)) == set(post_gen.OPTIONAL_PATHS)
+
+
+def test_post_gen_remove_deletes_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "folder" / "inner").mkdir(parents=True)
+    (tmp_path / "folder" / "inner" / "file").write_text("x")
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "kept").write_text("x")
+
+    post_gen.remove(tmp_path, ["folder", "file", "never-there"])
+
+    assert [path.name for path in tmp_path.iterdir()] == ["kept"]
+
+
+def test_every_optional_path_exists_in_the_template() -> None:
+    template_project = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
+
+    missing = [path for path in post_gen.OPTIONAL_PATHS if not (template_project / path).exists()]
+
+    assert missing == []
+
+
+def test_every_optional_path_names_a_real_option_and_answer() -> None:
+    context = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+    for option, keep in post_gen.OPTIONAL_PATHS.values():
+        answers = context[option] if isinstance(context[option], list) else [True, False]
+        assert keep <= set(answers), option
+
+
+BAD_ANSWERS = [
+    pytest.param({"project_slug": "My-Service"}, "project_slug", id="slug-not-identifier"),
+    pytest.param({"project_slug": "import"}, "project_slug", id="slug-keyword"),
+    pytest.param({"project_slug": "app"}, "project_slug", id="slug-shadows-package"),
+    pytest.param({"project_name": "Hello World!"}, "project_slug", id="name-gives-bad-slug"),
+    pytest.param({"author_email": "nobody"}, "author_email", id="email"),
+    pytest.param({"python_version": "2.7"}, "python_version", id="unknown-python-version"),
+    pytest.param({"ci": "jenkins"}, "ci", id="unknown-ci"),
+    pytest.param({"license": "GPL"}, "license", id="unknown-license"),
+    pytest.param({"use_docker": "maybe"}, "use_docker", id="not-a-boolean"),
+]
+
+
+@pytest.mark.parametrize(("answers", "field"), BAD_ANSWERS)
+def test_bad_answer_is_refused_clearly_and_leaves_nothing(
+    answers: dict[str, str], field: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "out"
+    output.mkdir()
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(output)]
+    command += [str(TEMPLATE_DIR), *(f"{key}={value}" for key, value in answers.items())]
+
+    result = run(command, tmp_path, env={"HOME": str(tmp_path)})
+
+    assert result.returncode != 0
+    error_lines = [line for line in result.stderr.splitlines() if field in line]
+    assert error_lines, result.stderr
+    assert list(output.iterdir()) == []
+
+
+def test_good_answers_from_the_command_line_render(tmp_path: Path) -> None:
+    project = render(tmp_path, {"project_name": "Billing API", "use_docker": False})
+
+    assert project.name == "billing_api"
+    assert not (project / "Dockerfile").exists()

@@ -1,0 +1,186 @@
+"""Every combination of answers renders a complete project with no template left in it."""
+
+import hashlib
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.rendering import (
+    CODE_OPTIONS,
+    DEFAULT_SLUG,
+    Answers,
+    choices,
+    chosen_options,
+    combination_id,
+    combinations,
+    render,
+)
+
+ALL_COMBINATIONS = combinations(chosen_options())
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|cookiecutter")
+ALWAYS_PRESENT = [
+    "README.md",
+    "LICENSE",
+    "pyproject.toml",
+    ".env.example",
+    ".gitignore",
+    "app/main.py",
+    "app/db/base.py",
+    "app/db/session.py",
+    "tests/conftest.py",
+]
+LICENSE_FIRST_WORDS = {
+    "MIT": "MIT License",
+    "Apache-2.0": "Apache License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "Proprietary": "Copyright (c)",
+}
+
+
+def files(project: Path) -> list[Path]:
+    return [path for path in project.rglob("*") if path.is_file()]
+
+
+def present(project: Path) -> set[str]:
+    return {path.relative_to(project).as_posix() for path in project.rglob("*")}
+
+
+@pytest.fixture(scope="module", params=ALL_COMBINATIONS, ids=combination_id)
+def rendered(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Answers, Path]:
+    answers: Answers = request.param
+    return answers, render(tmp_path_factory.mktemp("render"), answers)
+
+
+def test_renders_into_the_slug_folder(rendered: tuple[Answers, Path]) -> None:
+    _, project = rendered
+
+    assert project.name == DEFAULT_SLUG
+    assert not {name for name in ALWAYS_PRESENT if not (project / name).is_file()}
+
+
+def test_no_template_syntax_is_left(rendered: tuple[Answers, Path]) -> None:
+    _, project = rendered
+
+    in_paths = [path for path in present(project) if TEMPLATE_SYNTAX.search(path)]
+    in_text = [
+        path.relative_to(project).as_posix()
+        for path in files(project)
+        if TEMPLATE_SYNTAX.search(path.read_text())
+    ]
+
+    assert in_paths == []
+    assert in_text == []
+
+
+def test_every_toml_and_yaml_file_parses(rendered: tuple[Answers, Path]) -> None:
+    _, project = rendered
+
+    for path in files(project):
+        if path.suffix == ".toml":
+            tomllib.loads(path.read_text())
+        elif path.suffix in {".yml", ".yaml"}:
+            list(yaml.safe_load_all(path.read_text()))
+
+
+def test_docker_files_come_with_use_docker(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    docker_files = {"Dockerfile", ".dockerignore", "compose.yaml"}
+
+    expected = docker_files if answers["use_docker"] else set()
+    assert docker_files & present(project) == expected
+
+
+def test_ci_files_match_the_chosen_service(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    ci_files = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}
+
+    assert {ci for ci, path in ci_files.items() if (project / path).is_file()} == (
+        {answers["ci"]} - {"none"}
+    )
+    assert answers["ci"] == "github" or not (project / ".github").exists()
+
+
+def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    version = str(answers["python_version"])
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+
+    assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
+    assert pyproject["tool"]["mypy"]["python_version"] == version
+    # Every render runs on the oldest supported Python, whatever the tools target.
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    if answers["use_docker"]:
+        assert (project / "Dockerfile").read_text().count(f"FROM python:{version}-slim") == 2
+    if answers["ci"] == "github":
+        workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+        setup_uv = next(step for step in workflow["jobs"]["test"]["steps"] if "with" in step)
+        assert setup_uv["with"]["python-version"] == version
+    if answers["ci"] == "gitlab":
+        pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
+        assert pipeline["test"]["image"] == f"python:{version}-slim"
+
+
+def test_license_matches_the_answer(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    license_text = (project / "LICENSE").read_text()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+
+    assert license_text.startswith(LICENSE_FIRST_WORDS[str(answers["license"])])
+    assert license_text.endswith("\n")
+    assert ("All rights reserved" in license_text) == (answers["license"] == "Proprietary")
+    expected_expression = (
+        "LicenseRef-Proprietary" if answers["license"] == "Proprietary" else answers["license"]
+    )
+    assert pyproject["project"]["license"] == expected_expression
+
+
+def code_fingerprint(project: Path) -> str:
+    """A hash of what the code checks read: the Python files, the dependencies and tool settings."""
+    digest = hashlib.sha256()
+    for path in sorted(project.rglob("*.py")):
+        digest.update(path.relative_to(project).as_posix().encode())
+        digest.update(path.read_bytes())
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    read_by_checks = {
+        "dependencies": pyproject["project"]["dependencies"],
+        "dependency-groups": pyproject["dependency-groups"],
+        "tool": pyproject["tool"],
+    }
+    digest.update(json.dumps(read_by_checks, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize(
+    "option", [option for option in chosen_options() if option not in CODE_OPTIONS]
+)
+def test_options_outside_code_options_leave_the_code_alone(option: str, tmp_path: Path) -> None:
+    fingerprints = {
+        code_fingerprint(render(tmp_path / str(index), {option: answer}))
+        for index, answer in enumerate(choices(option))
+    }
+
+    assert len(fingerprints) == 1
+
+
+def test_free_text_answers_with_quotes_render_valid_files(tmp_path: Path) -> None:
+    answers = {
+        "project_name": 'Say "Hi" \\ Bye',
+        "project_slug": "say_hi",
+        "description": 'A "quoted" \\ description',
+        "author_name": 'O\'Brien "Bob"',
+    }
+
+    project = render(tmp_path, answers)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    config = (project / "app/core/config.py").read_text()
+
+    assert pyproject["project"]["description"] == answers["description"]
+    assert pyproject["project"]["authors"][0]["name"] == answers["author_name"]
+    compile(config, "config.py", "exec")
+    assert '"Say \\"Hi\\" \\\\ Bye"' in config
