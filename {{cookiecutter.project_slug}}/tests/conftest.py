@@ -72,8 +72,9 @@ async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         try:
             yield session
         finally:
-            await session.close()
+            # Outer transaction first: it takes every SAVEPOINT with it in one statement.
             await transaction.rollback()
+            await session.close()
 
 
 @pytest.fixture(scope="session")
