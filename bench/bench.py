@@ -9,7 +9,9 @@ and runs them under three db_session fixtures in one go:
 
 It also runs the rendered isolation test under each fixture and says whether it holds.
 
-    uv run python bench/bench.py [--tests N] [--rounds R]
+    uv run python bench/bench.py [--database sqlite|postgresql] [--tests N] [--rounds R]
+
+With --database postgresql, TEST_DATABASE_URL names the server, as for a rendered project.
 """
 
 import argparse
@@ -67,6 +69,7 @@ def isolated(project: Path, folder: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--tests", type=int, default=200, help="CRUD tests per fixture (200)")
     parser.add_argument(
         "--rounds", type=int, default=3, help="runs per fixture; the best counts (3)"
@@ -74,7 +77,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        project = render(Path(tmp), {})
+        project = render(Path(tmp), {"database": args.database})
         folders = prepare(project, args.tests)
         best = {name: float("inf") for name in folders}
         for round_ in range(args.rounds):
@@ -84,7 +87,8 @@ def main() -> None:
         holds = {name: isolated(project, folder) for name, folder in folders.items()}
 
     print(
-        f"{args.tests} tests (POST then GET an item), median per test, best of {args.rounds} runs"
+        f"{args.database}, {args.tests} tests (each POSTs an item and GETs it back): "
+        f"median time per test, best of {args.rounds} runs"
     )
     print()
     print("| fixture | ms per test | vs lesson-style | isolated against commits |")

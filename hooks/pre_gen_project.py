@@ -37,6 +37,7 @@ RESERVED_SLUGS = frozenset(
         "uvicorn",
     }
 )
+MAX_SLUG_LENGTH = 40
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 EMAIL_PATTERN = re.compile(r"[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[A-Za-z]{2,}")
 
@@ -47,6 +48,11 @@ def slug_problem(slug: str) -> str | None:
         return (
             f"project_slug {slug!r} is not a lowercase Python identifier: use a lowercase letter "
             "followed by lowercase letters, digits or underscores (e.g. my_service)"
+        )
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (
+            f"project_slug {slug!r} is longer than {MAX_SLUG_LENGTH} characters (database names "
+            "are made from it): choose a shorter one"
         )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug {slug!r} is a Python keyword: choose another name"

@@ -18,9 +18,9 @@ DEFAULT_SLUG = "my_service"
 # remove files, which tests/test_render.py checks for every combination; test_options_outside_these_
 # leave_the_code_alone proves the split, so running the code checks once per combination of these
 # options covers every combination of all options.
-CODE_OPTIONS = ("python_version",)
+CODE_OPTIONS = ("python_version", "database")
 # Of those, the ones that change what the generated tests do (python_version sets tool targets).
-SUITE_OPTIONS: tuple[str, ...] = ()
+SUITE_OPTIONS = ("database",)
 
 Answers = Mapping[str, object]
 
@@ -73,21 +73,25 @@ def render(output_dir: Path, answers: Answers) -> Path:
     return Path(project)
 
 
-def run(
-    command: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 600
-) -> subprocess.CompletedProcess[str]:
-    """Run a command for a rendered project, outside this test run's own pytest and settings."""
-    clean_env = {
+def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This process's environment less what belongs to this test run, plus extra."""
+    inherited = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("PYTEST_", "COV_CORE_"))
         and key not in {"DATABASE_URL", "VIRTUAL_ENV"}
     }
-    clean_env.update(env or {})
+    return {**inherited, **(extra or {})}
+
+
+def run(
+    command: list[str], cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run a command for a rendered project, outside this test run's own pytest and settings."""
     return subprocess.run(
         command,
         cwd=cwd,
-        env=clean_env,
+        env=environment(env),
         capture_output=True,
         text=True,
         timeout=timeout,

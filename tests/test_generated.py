@@ -4,10 +4,16 @@ The checks run once per combination of the options that change the code (tests/r
 which, and tests/test_render.py proves that the others leave the code alone).
 """
 
+import signal
+import subprocess
+import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
 
+from tests import postgres
 from tests.rendering import (
     CODE_OPTIONS,
     SUITE_OPTIONS,
@@ -15,7 +21,9 @@ from tests.rendering import (
     assert_succeeds,
     combination_id,
     combinations,
+    environment,
     render,
+    run,
     tool,
 )
 
@@ -24,6 +32,11 @@ from tests.rendering import (
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache per worker: later runs reuse what the first learnt about the dependencies."""
     return tmp_path_factory.getbasetemp() / "mypy-cache"
+
+
+def unique_slug() -> str:
+    """A project slug, and so database names, that no other test run on the server uses."""
+    return f"svc_{uuid.uuid4().hex[:12]}"
 
 
 @pytest.mark.parametrize("answers", combinations(CODE_OPTIONS), ids=combination_id)
@@ -43,12 +56,73 @@ def test_code_passes_ruff_and_mypy_strict(
 @pytest.mark.parametrize("answers", combinations(SUITE_OPTIONS), ids=combination_id)
 @pytest.mark.parametrize("workers", ["serial", "xdist"])
 def test_generated_test_suite_passes(answers: Answers, workers: str, tmp_path: Path) -> None:
-    project = render(tmp_path, answers)
+    env = {}
+    if answers["database"] == "postgresql":
+        env["TEST_DATABASE_URL"] = postgres.server_url()
+    slug = unique_slug()
+    project = render(tmp_path, {**answers, "project_slug": slug})
     parallel = ["-n", "2"] if workers == "xdist" else []
 
-    output = assert_succeeds([*tool("pytest"), "-q", "-p", "no:cacheprovider", *parallel], project)
+    result = run([*tool("pytest"), "-q", "-p", "no:cacheprovider", *parallel], project, env=env)
 
-    summary = output.strip().splitlines()[-1]
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
     assert " passed" in summary
     for outcome in ("failed", "skipped", "error"):
         assert outcome not in summary
+    if answers["database"] == "postgresql":
+        assert postgres.databases_named_like(env["TEST_DATABASE_URL"], slug) == []
+
+
+def test_postgresql_suite_without_a_server_stops_with_one_message(tmp_path: Path) -> None:
+    project = render(tmp_path, {"database": "postgresql"})
+    nobody_listens = "postgresql+asyncpg://postgres:postgres@127.0.0.1:1/postgres"
+
+    result = run(
+        [*tool("pytest"), "-q", "-p", "no:cacheprovider", "-n", "2"],
+        project,
+        env={"TEST_DATABASE_URL": nobody_listens},
+        timeout=60,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    assert output.count("No PostgreSQL server answers") == 1
+    assert "docker compose up -d db" in output
+    assert "passed" not in output
+
+
+def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Path) -> None:
+    server = postgres.server_url()
+    slug = unique_slug()
+    project = render(tmp_path, {"database": "postgresql", "project_slug": slug})
+    (project / "tests" / "test_waits.py").write_text(
+        "import asyncio\n\n\nasync def test_waits(db_session):\n    await asyncio.sleep(60)\n"
+    )
+    # Restore Python's own Ctrl-C handling, which a process started in the background goes without.
+    start_pytest = (
+        "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "sys.argv = ['pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_waits.py']; "
+        "runpy.run_module('pytest', run_name='__main__')"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", start_pytest],
+        cwd=project,
+        env=environment({"TEST_DATABASE_URL": server}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not postgres.databases_named_like(server, slug):
+            assert time.monotonic() < deadline, "the test database never appeared"
+            time.sleep(0.2)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    assert "KeyboardInterrupt" in output
+    assert postgres.databases_named_like(server, slug) == []

@@ -24,7 +24,7 @@ pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
 
 
-@pytest.mark.parametrize("slug", ["my_service", "api2", "a", "orders_v2"])
+@pytest.mark.parametrize("slug", ["my_service", "api2", "a", "orders_v2", "x" * 40])
 def test_valid_slug_is_accepted(slug: str) -> None:
     assert pre_gen.slug_problem(slug) is None
 
@@ -38,6 +38,7 @@ def test_valid_slug_is_accepted(slug: str) -> None:
         ("_private", "not a lowercase Python identifier"),
         ("", "not a lowercase Python identifier"),
         ("my service", "not a lowercase Python identifier"),
+        ("x" * 41, "longer than 40"),
         ("class", "keyword"),
         ("match", "keyword"),
         ("app", "shadow"),

@@ -8,21 +8,22 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp
 
-TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
+# tests/database.py makes the test database; it is a plugin (its fixtures and hooks serve every
+# test) that is also read here, before the app is imported.
+pytest_plugins = ["tests.database"]
+pytest.register_assert_rewrite("tests.database")
+from tests.database import TEST_DATABASE_URL
 
-# The app reads its settings when first imported: point it at a throwaway database before that, so
+# The app reads its settings when first imported: point it at the test database before that, so
 # that no test can reach the database named in the environment or in `.env`.
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["ENVIRONMENT"] = "test"
 
 from app.core import security
-from app.db.models import Base
-from app.db.session import create_engine, get_db
+from app.db.session import get_db
 from app.main import app
 
 
@@ -33,29 +34,6 @@ def cheap_password_hashing() -> Iterator[None]:
         cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
         patch.setattr(security, "password_hash", cheap)
         yield
-
-
-@pytest.fixture(scope="session")
-async def engine() -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(TEST_DATABASE_URL)
-    _let_sqlite_nest_transactions(engine)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
-    yield engine
-    await engine.dispose()
-
-
-def _let_sqlite_nest_transactions(engine: AsyncEngine) -> None:
-    # The sqlite3 driver begins and ends transactions on its own, which lets rows that the app
-    # commits escape the test's transaction: switch that off and emit BEGIN ourselves. Test engine
-    # only: in production the driver's own handling serves concurrent writers best.
-    @event.listens_for(engine.sync_engine, "connect")
-    def _no_driver_transactions(dbapi_connection: object, _record: object) -> None:
-        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
-
-    @event.listens_for(engine.sync_engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture
@@ -78,8 +56,11 @@ async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture(scope="session")
-async def started_app() -> AsyncIterator[ASGIApp]:
-    """The app with its lifespan run once for the whole test run, as a server would run it."""
+async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
+    """The app with its lifespan run once for the whole test run, as a server would run it.
+
+    It starts after `engine`, which makes the test database.
+    """
     async with LifespanManager(app) as manager:
         yield manager.app
 

@@ -1,35 +1,11 @@
 """The engine, the session factory and the `get_db` dependency."""
 
 from collections.abc import AsyncIterator
-from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
-
-
-def create_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
-    return engine
-
-
-def _configure_sqlite_connection(dbapi_connection: Any, _connection_record: Any) -> None:
-    # WAL lets readers work beside a writer, busy_timeout makes writers queue instead of failing
-    # with "database is locked", and SQLite enforces foreign keys only when asked to.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={get_settings().sqlite_busy_timeout_ms:d}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
+from app.db.engine import create_engine
 
 engine = create_engine(get_settings().database_url)
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,18 @@
+"""Creating the engine: PostgreSQL through asyncpg, with a connection pool sized by the settings."""
+
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from app.core.config import get_settings
+
+
+def create_engine(url: str) -> AsyncEngine:
+    settings = get_settings()
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+        # A connection that the server or the network dropped is replaced, not handed out.
+        pool_pre_ping=True,
+    )

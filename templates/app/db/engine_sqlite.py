@@ -1,0 +1,24 @@
+"""Creating the engine: SQLite, set up for concurrent requests."""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from app.core.config import get_settings
+
+
+def create_engine(url: str) -> AsyncEngine:
+    engine = create_async_engine(url)
+    event.listen(engine.sync_engine, "connect", _configure_connection)
+    return engine
+
+
+def _configure_connection(dbapi_connection: Any, _connection_record: Any) -> None:
+    # WAL lets readers work beside a writer, busy_timeout makes writers queue instead of failing
+    # with "database is locked", and SQLite enforces foreign keys only when asked to.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={get_settings().sqlite_busy_timeout_ms:d}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,88 @@
+"""The test database: a PostgreSQL database of the run's own, one per xdist worker.
+
+TEST_DATABASE_URL names the server and a database on it that the suite may connect to in order to
+create and drop its own. The default is the compose service: `docker compose up -d db`.
+"""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.db.engine import create_engine
+from app.db.models import Base
+
+SERVER_URL = make_url(
+    os.environ.get(
+        "TEST_DATABASE_URL", "postgresql+asyncpg://postgres:postgres@localhost:5432/postgres"
+    )
+)
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+DATABASE_NAME = "{{ cookiecutter.project_slug }}_test" + (f"_{_WORKER}" if _WORKER else "")
+TEST_DATABASE_URL = SERVER_URL.set(database=DATABASE_NAME).render_as_string(hide_password=False)
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def _on_server(*statements: str) -> None:
+    """Run statements on the server, outside a transaction, on an event loop of their own.
+
+    Being synchronous, the fixture that drops the database still runs after a Ctrl-C.
+    """
+
+    async def execute() -> None:
+        engine = create_async_engine(
+            SERVER_URL,
+            isolation_level="AUTOCOMMIT",
+            poolclass=NullPool,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        )
+        try:
+            async with engine.connect() as connection:
+                for statement in statements:
+                    await connection.exec_driver_sql(statement)
+        finally:
+            await engine.dispose()
+
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(execute())
+    finally:
+        loop.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, with one message, when no server answers."""
+    try:
+        _on_server("SELECT 1")
+    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+        raise pytest.UsageError(
+            f"No PostgreSQL server answers at {SERVER_URL.render_as_string()} ({exc}).\n"
+            "Start one with `docker compose up -d db`, or point TEST_DATABASE_URL at a server the "
+            "tests may create databases on, e.g.\n"
+            "TEST_DATABASE_URL=postgresql+asyncpg://user:password@host:5432/postgres uv run pytest"
+        ) from None
+
+
+@pytest.fixture(scope="session")
+def test_database() -> Iterator[str]:
+    drop = f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)'
+    # A run that was killed outright may have left its database behind: start afresh.
+    _on_server(drop, f'CREATE DATABASE "{DATABASE_NAME}"')
+    try:
+        yield TEST_DATABASE_URL
+    finally:
+        _on_server(drop)
+
+
+@pytest.fixture(scope="session")
+async def engine(test_database: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(test_database)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    await engine.dispose()

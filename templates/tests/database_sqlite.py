@@ -1,0 +1,36 @@
+"""The test database: SQLite in memory, one per test process."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.engine import create_engine
+from app.db.models import Base
+
+TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
+
+
+@pytest.fixture(scope="session")
+async def engine() -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(TEST_DATABASE_URL)
+    _let_sqlite_nest_transactions(engine)
+    async with engine.begin() as connection:
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+def _let_sqlite_nest_transactions(engine: AsyncEngine) -> None:
+    # The sqlite3 driver begins and ends transactions on its own, which lets rows that the app
+    # commits escape the test's transaction: switch that off and emit BEGIN ourselves. Test engine
+    # only: in production the driver's own handling serves concurrent writers best.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _no_driver_transactions(dbapi_connection: object, _record: object) -> None:
+        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

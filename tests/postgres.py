@@ -1,0 +1,50 @@
+"""The PostgreSQL server that the postgresql renders' test suites run against.
+
+TEST_DATABASE_URL names it, as for a rendered project; .ci/run starts one and sets it. Without one,
+the tests that need it skip locally and fail under CI.
+"""
+
+import asyncio
+import os
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+
+def server_url() -> str:
+    """TEST_DATABASE_URL, once a server answers there; otherwise skip, or fail under CI."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    problem = None
+    if not url:
+        problem = "TEST_DATABASE_URL is not set"
+    else:
+        try:
+            databases_named_like(url, "postgres")
+        except Exception as exc:  # any failure to reach the server means the same here
+            problem = f"no PostgreSQL server answers at TEST_DATABASE_URL ({exc})"
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem}: CI must run the PostgreSQL tests")
+        pytest.skip(f"{problem}: the postgresql renders' tests need a server (.ci/run starts one)")
+    assert url is not None
+    return url
+
+
+def databases_named_like(url: str, prefix: str) -> list[str]:
+    """The databases on the server whose names start with prefix."""
+
+    async def query() -> list[str]:
+        engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 5})
+        try:
+            async with engine.connect() as connection:
+                names = await connection.scalars(
+                    text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                    {"prefix": prefix},
+                )
+                return list(names)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(query())

@@ -1,0 +1,1 @@
+{% include "app/db/engine_" ~ cookiecutter.database ~ ".py" %}

@@ -1,0 +1,1 @@
+{% include "tests/database_" ~ cookiecutter.database ~ ".py" %}
