@@ -1,4 +1,5 @@
 from fastapi import APIRouter, HTTPException, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import Id, Limit, Offset, SessionDep
 from app.items import service
@@ -8,7 +9,7 @@ from app.items.schemas import ItemCreate, ItemPublic, ItemUpdate
 router = APIRouter(prefix="/items", tags=["items"])
 
 
-async def _get_item_or_404(session: SessionDep, item_id: int) -> Item:
+async def _get_item_or_404(session: AsyncSession, item_id: int) -> Item:
     item = await service.get_item(session, item_id=item_id)
     if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found.")
