@@ -18,6 +18,10 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "compose.yaml": ("use_docker", frozenset({True})),
     ".github": ("ci", frozenset({"github"})),
     ".gitlab-ci.yml": ("ci", frozenset({"gitlab"})),
+    "alembic.ini": ("use_alembic", frozenset({True})),
+    "migrations": ("use_alembic", frozenset({True})),
+    "tests/test_migrations.py": ("use_alembic", frozenset({True})),
+    "tests/test_create_tables.py": ("use_alembic", frozenset({False})),
 }
 
 

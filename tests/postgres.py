@@ -6,9 +6,12 @@ the tests that need it skip locally and fail under CI.
 
 import asyncio
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -30,6 +33,28 @@ def server_url() -> str:
         pytest.skip(f"{problem}: the postgresql renders' tests need a server (.ci/run starts one)")
     assert url is not None
     return url
+
+
+def _execute(url: str, statement: str) -> None:
+    async def execute() -> None:
+        engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql(statement)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(execute())
+
+
+@contextmanager
+def new_database(url: str, name: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped afterwards; yields its URL."""
+    _execute(url, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def databases_named_like(url: str, prefix: str) -> list[str]:

@@ -18,9 +18,9 @@ DEFAULT_SLUG = "my_service"
 # remove files, which tests/test_render.py checks for every combination; test_options_outside_these_
 # leave_the_code_alone proves the split, so running the code checks once per combination of these
 # options covers every combination of all options.
-CODE_OPTIONS = ("python_version", "database")
+CODE_OPTIONS = ("python_version", "database", "use_alembic")
 # Of those, the ones that change what the generated tests do (python_version sets tool targets).
-SUITE_OPTIONS = ("database",)
+SUITE_OPTIONS = ("database", "use_alembic")
 
 Answers = Mapping[str, object]
 

@@ -126,3 +126,44 @@ def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Pat
 
     assert "KeyboardInterrupt" in output
     assert postgres.databases_named_like(server, slug) == []
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_alembic_upgrade_check_downgrade_upgrade_from_the_command_line(
+    database: str, tmp_path: Path
+) -> None:
+    slug = unique_slug()
+    project = render(tmp_path, {"database": database, "use_alembic": True, "project_slug": slug})
+    alembic = [sys.executable, "-m", "alembic"]
+    steps = [["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]]
+
+    def migrate(database_url: str) -> None:
+        for step in steps:
+            result = run([*alembic, *step], project, env={"DATABASE_URL": database_url})
+            assert result.returncode == 0, f"alembic {' '.join(step)}:\n{result.stderr}"
+
+    if database == "sqlite":
+        migrate(f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    else:
+        with postgres.new_database(postgres.server_url(), f"{slug}_cli") as database_url:
+            migrate(database_url)
+
+
+def test_drift_test_fails_for_a_model_changed_without_a_revision(tmp_path: Path) -> None:
+    project = render(tmp_path, {"use_alembic": True})
+    models = project / "app" / "items" / "models.py"
+    models.write_text(
+        models.read_text().replace(
+            "    price: Mapped[float]\n",
+            "    price: Mapped[float]\n    colour: Mapped[str | None]\n",
+        )
+    )
+
+    result = run(
+        [*tool("pytest"), "-q", "-p", "no:cacheprovider", "tests/test_migrations.py"], project
+    )
+
+    assert result.returncode == 1
+    assert "1 failed, 1 passed" in result.stdout
+    assert "test_migrations_match_the_models" in result.stdout
+    assert "add_column" in result.stdout

@@ -77,15 +77,17 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
-    context = {"use_docker": True, "ci": "github"}
+    context = {"use_docker": True, "ci": "github", "use_alembic": True}
 
-    assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml"]
+    assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml", "tests/test_create_tables.py"]
 
 
 def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
-    context = {"use_docker": False, "ci": "none"}
+    context = {"use_docker": False, "ci": "none", "use_alembic": False}
 
-    assert set(post_gen.paths_to_remove(context)) == set(post_gen.OPTIONAL_PATHS)
+    removed = set(post_gen.paths_to_remove(context))
+
+    assert removed == set(post_gen.OPTIONAL_PATHS) - {"tests/test_create_tables.py"}
 
 
 def test_post_gen_remove_deletes_files_and_folders(tmp_path: Path) -> None:

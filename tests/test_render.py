@@ -106,6 +106,42 @@ def test_ci_files_match_the_chosen_service(rendered: tuple[Answers, Path]) -> No
     assert answers["ci"] == "github" or not (project / ".github").exists()
 
 
+def test_migration_files_come_with_use_alembic(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    alembic_files = {
+        "alembic.ini",
+        "migrations/env.py",
+        "migrations/script.py.mako",
+        "migrations/versions/0001_initial.py",
+        "tests/test_migrations.py",
+    }
+    pyproject = (project / "pyproject.toml").read_text()
+
+    assert alembic_files & present(project) == (alembic_files if answers["use_alembic"] else set())
+    assert not {path for path in present(project) if "alembic" in path} - alembic_files
+    assert ('"alembic' in pyproject) == answers["use_alembic"]
+    assert (project / "tests/test_create_tables.py").exists() != answers["use_alembic"]
+
+
+def test_database_answer_picks_driver_and_services(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    postgresql = answers["database"] == "postgresql"
+    dependencies = " ".join(
+        tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
+
+    assert ("postgresql-asyncpg" in dependencies) == postgresql
+    assert ("aiosqlite" in dependencies) != postgresql
+    assert ("postgresql+asyncpg://" in (project / "app/core/config.py").read_text()) == postgresql
+    if answers["use_docker"]:
+        services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
+        assert ("db" in services) == postgresql
+        assert ("migrate" in services) == answers["use_alembic"]
+    if answers["ci"] == "github":
+        job = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
+        assert ("services" in job) == postgresql
+
+
 def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
     version = str(answers["python_version"])

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.db.engine import create_engine
-from app.db.models import Base
+from tests.schema import create_schema
 
 SERVER_URL = make_url(
     os.environ.get(
@@ -83,6 +83,6 @@ def test_database() -> Iterator[str]:
 async def engine(test_database: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(test_database)
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+        await create_schema(connection)
     yield engine
     await engine.dispose()

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import create_engine
-from app.db.models import Base
+from tests.schema import create_schema
 
 TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
 
@@ -18,7 +18,7 @@ async def engine() -> AsyncIterator[AsyncEngine]:
     engine = create_engine(TEST_DATABASE_URL)
     _let_sqlite_nest_transactions(engine)
     async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+        await create_schema(connection)
     yield engine
     await engine.dispose()
 

@@ -9,7 +9,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import errors, health
 from app.core.config import get_settings
+{%- if not cookiecutter.use_alembic %}
 from app.db import models
+{%- endif %}
 from app.db.session import engine
 from app.items import router as items_router
 from app.users import router as users_router
@@ -17,8 +19,12 @@ from app.users import router as users_router
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+{%- if cookiecutter.use_alembic %}
+    # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
+{%- else %}
     async with engine.begin() as connection:
         await connection.run_sync(models.Base.metadata.create_all)
+{%- endif %}
     yield
     await engine.dispose()
 

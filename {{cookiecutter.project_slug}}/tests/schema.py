@@ -1,0 +1,1 @@
+{% include "tests/schema_" ~ ("migrations" if cookiecutter.use_alembic else "create_all") ~ ".py" %}

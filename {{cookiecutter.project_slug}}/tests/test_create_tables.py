@@ -1,0 +1,23 @@
+"""Without migrations, the app creates its tables at startup."""
+
+from asgi_lifespan import LifespanManager
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from app.db import session as db
+from app.db.models import Base
+from app.main import app
+
+
+def table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def test_lifespan_creates_every_table() -> None:
+    # With SQLite in memory, disposing the engine leaves an empty database to start from.
+    await db.engine.dispose()
+
+    async with LifespanManager(app), db.engine.connect() as connection:
+        tables = await connection.run_sync(table_names)
+
+    assert tables >= set(Base.metadata.tables)
