@@ -99,9 +99,11 @@ def run(
     )
 
 
-def assert_succeeds(command: list[str], project: Path, timeout: float = 900) -> str:
+def assert_succeeds(
+    command: list[str], project: Path, env: Mapping[str, str] | None = None, timeout: float = 900
+) -> str:
     """Run a command in a rendered project and return its output; fail unless it exits 0."""
-    result = run(command, project, timeout=timeout)
+    result = run(command, project, env=env, timeout=timeout)
     assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
