@@ -8,6 +8,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import errors, health
+{%- if cookiecutter.auth == "jwt" %}
+from app.auth import router as auth_router
+from app.auth.config import get_auth_settings
+{%- endif %}
 from app.core.config import get_settings
 {%- if not cookiecutter.use_alembic %}
 from app.db import models
@@ -30,6 +34,9 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 settings = get_settings()
+{%- if cookiecutter.auth == "jwt" %}
+get_auth_settings()  # Refuse to start without a proper SECRET_KEY, before serving anything.
+{%- endif %}
 app = FastAPI(title=settings.project_name, lifespan=lifespan)
 if settings.cors_origins:
     app.add_middleware(
@@ -40,5 +47,8 @@ if settings.cors_origins:
     )
 app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
 app.include_router(health.router)
+{%- if cookiecutter.auth == "jwt" %}
+app.include_router(auth_router.router)
+{%- endif %}
 app.include_router(users_router.router)
 app.include_router(items_router.router)

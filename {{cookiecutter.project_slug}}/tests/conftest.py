@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -22,9 +23,16 @@ from tests.database import TEST_DATABASE_URL
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["ENVIRONMENT"] = "test"
 
+{%- if cookiecutter.auth == "jwt" %}
+from app.auth.tokens import create_access_token
+{%- endif %}
 from app.core import security
 from app.db.session import get_db
 from app.main import app
+{%- if cookiecutter.auth == "jwt" %}
+from app.users.models import User
+from tests import factories
+{%- endif %}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -65,10 +73,8 @@ async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
         yield manager.app
 
 
-@pytest.fixture
-async def async_client(
-    started_app: ASGIApp, db_session: AsyncSession
-) -> AsyncIterator[AsyncClient]:
+@asynccontextmanager
+async def client_for(started_app: ASGIApp, db_session: AsyncSession) -> AsyncIterator[AsyncClient]:
     """A client for the app in which every request uses the test's session."""
 
     async def use_test_session() -> AsyncIterator[AsyncSession]:
@@ -80,4 +86,40 @@ async def async_client(
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
     finally:
-        del app.dependency_overrides[get_db]
+        app.dependency_overrides.pop(get_db, None)
+{%- if cookiecutter.auth == "jwt" %}
+
+
+@pytest.fixture
+async def current_user(db_session: AsyncSession) -> User:
+    return await factories.create_user(db_session)
+
+
+@pytest.fixture
+async def async_client(
+    started_app: ASGIApp, db_session: AsyncSession, current_user: User
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as `current_user`, whose requests use the test's session."""
+    async with client_for(started_app, db_session) as client:
+        client.headers["Authorization"] = f"Bearer {create_access_token(current_user.id)}"
+        yield client
+
+
+@pytest.fixture
+async def anonymous_client(
+    started_app: ASGIApp, db_session: AsyncSession
+) -> AsyncIterator[AsyncClient]:
+    """A client without a token, whose requests use the test's session."""
+    async with client_for(started_app, db_session) as client:
+        yield client
+{%- else %}
+
+
+@pytest.fixture
+async def async_client(
+    started_app: ASGIApp, db_session: AsyncSession
+) -> AsyncIterator[AsyncClient]:
+    """A client whose requests use the test's session."""
+    async with client_for(started_app, db_session) as client:
+        yield client
+{%- endif %}

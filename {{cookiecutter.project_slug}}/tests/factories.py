@@ -36,7 +36,20 @@ async def create_item(
     name: str | None = None,
     price: float = 9.5,
     description: str | None = None,
+{%- if cookiecutter.auth == "jwt" %}
+    owner: User | None = None,
+) -> Item:
+    owner = owner or await create_user(session)
+    return await items_service.create_item(
+        session,
+        name=name or f"item {next(_sequence)}",
+        price=price,
+        description=description,
+        owner_id=owner.id,
+    )
+{%- else %}
 ) -> Item:
     return await items_service.create_item(
         session, name=name or f"item {next(_sequence)}", price=price, description=description
     )
+{%- endif %}

@@ -1,4 +1,4 @@
-from sqlalchemy import String
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ForeignKey, {% endif %}String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
@@ -14,3 +14,6 @@ class Item(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
     price: Mapped[float]
+{%- if cookiecutter.auth == "jwt" %}
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+{%- endif %}

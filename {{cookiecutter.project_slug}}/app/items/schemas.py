@@ -40,3 +40,6 @@ class ItemPublic(BaseModel):
     name: str
     description: str | None
     price: float
+{%- if cookiecutter.auth == "jwt" %}
+    owner_id: int
+{%- endif %}

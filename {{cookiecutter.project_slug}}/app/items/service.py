@@ -5,12 +5,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items.models import Item
 from app.items.schemas import ItemUpdate
+{%- if cookiecutter.auth == "jwt" %}
+
+
+async def create_item(
+    session: AsyncSession,
+    *,
+    name: str,
+    price: float,
+    owner_id: int,
+    description: str | None = None,
+) -> Item:
+    item = Item(name=name, price=price, description=description, owner_id=owner_id)
+{%- else %}
 
 
 async def create_item(
     session: AsyncSession, *, name: str, price: float, description: str | None = None
 ) -> Item:
     item = Item(name=name, price=price, description=description)
+{%- endif %}
     session.add(item)
     await session.commit()
     return item

@@ -1,10 +1,16 @@
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}Depends, {% endif %}HTTPException, status
 
 from app.api.deps import Id, Limit, Offset, SessionDep
+{%- if cookiecutter.auth == "jwt" %}
+from app.auth.deps import CurrentUser, get_current_user
+{%- endif %}
 from app.users import service
 from app.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/users", tags=["users"])
+{%- if cookiecutter.auth == "jwt" %}
+signed_in = [Depends(get_current_user)]
+{%- endif %}
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED)
@@ -22,7 +28,17 @@ async def create_user(user_in: UserCreate, session: SessionDep) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.get("/")
+{%- if cookiecutter.auth == "jwt" %}
+
+
+@router.get("/me")
+async def read_me(current_user: CurrentUser) -> UserPublic:
+    """Read the signed-in user."""
+    return UserPublic.model_validate(current_user)
+{%- endif %}
+
+
+@router.get("/"{% if cookiecutter.auth == "jwt" %}, dependencies=signed_in{% endif %})
 async def list_users(
     session: SessionDep, offset: Offset = 0, limit: Limit = 20
 ) -> list[UserPublic]:
@@ -31,7 +47,7 @@ async def list_users(
     return [UserPublic.model_validate(user) for user in users]
 
 
-@router.get("/{user_id}")
+@router.get("/{user_id}"{% if cookiecutter.auth == "jwt" %}, dependencies=signed_in{% endif %})
 async def read_user(user_id: Id, session: SessionDep) -> UserPublic:
     """Read one user."""
     user = await service.get_user(session, user_id=user_id)

@@ -12,12 +12,17 @@ from pydantic import (
 
 from app.users.models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
 Username = Annotated[
     str,
     StringConstraints(min_length=3, max_length=USERNAME_MAX_LENGTH, pattern=r"^[A-Za-z0-9_.-]+$"),
 ]
 Email = Annotated[EmailStr, Field(max_length=EMAIL_MAX_LENGTH), AfterValidator(str.lower)]
-Password = Annotated[SecretStr, Field(min_length=8, max_length=128)]
+Password = Annotated[
+    SecretStr, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+]
 
 
 class UserCreate(BaseModel):

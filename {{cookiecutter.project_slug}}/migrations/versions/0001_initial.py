@@ -17,14 +17,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "items",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("description", sa.String(length=1000), nullable=True),
-        sa.Column("price", sa.Double(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
-    )
-    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=32), nullable=False),
@@ -34,8 +26,28 @@ def upgrade() -> None:
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
     )
+    op.create_table(
+        "items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("description", sa.String(length=1000), nullable=True),
+        sa.Column("price", sa.Double(), nullable=False),
+{%- if cookiecutter.auth == "jwt" %}
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_items_owner_id_users"), ondelete="CASCADE"
+        ),
+{%- endif %}
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
+    )
+{%- if cookiecutter.auth == "jwt" %}
+    op.create_index(op.f("ix_items_owner_id"), "items", ["owner_id"])
+{%- endif %}
 
 
 def downgrade() -> None:
-    op.drop_table("users")
+{%- if cookiecutter.auth == "jwt" %}
+    op.drop_index(op.f("ix_items_owner_id"), table_name="items")
+{%- endif %}
     op.drop_table("items")
+    op.drop_table("users")

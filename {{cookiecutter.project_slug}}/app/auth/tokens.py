@@ -1,0 +1,33 @@
+"""Access tokens: JWTs signed with SECRET_KEY (HS256) that name a user and expire."""
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from app.api.deps import MAX_ID
+from app.auth.config import get_auth_settings
+
+ALGORITHM = "HS256"
+
+
+def create_access_token(user_id: int, *, lifetime: timedelta | None = None) -> str:
+    settings = get_auth_settings()
+    now = datetime.now(UTC)
+    expires = now + (lifetime or timedelta(minutes=settings.access_token_minutes))
+    claims = {"sub": str(user_id), "iat": now, "exp": expires}
+    return jwt.encode(claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM)
+
+
+def user_id_from_token(token: str) -> int | None:
+    """The id of the user that a valid, unexpired token names; None for any other token."""
+    try:
+        claims = jwt.decode(
+            token,
+            get_auth_settings().secret_key.get_secret_value(),
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp"]},
+        )
+        user_id = int(claims["sub"])
+    except (jwt.InvalidTokenError, ValueError):
+        return None
+    return user_id if 0 < user_id <= MAX_ID else None

@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+import jwt
+import pytest
+from httpx import AsyncClient
+
+from app.auth.config import get_auth_settings
+from app.auth.tokens import ALGORITHM, create_access_token
+from app.users.models import User
+
+
+def tampered(token: str) -> str:
+    """The token with its payload's last character changed, and so its signature no longer valid."""
+    header, payload, signature = token.split(".")
+    payload = payload[:-1] + ("A" if payload[-1] != "A" else "B")
+    return f"{header}.{payload}.{signature}"
+
+
+def signed_with_another_key(user_id: int) -> str:
+    claims = {"sub": str(user_id), "exp": 4_102_444_800}
+    return jwt.encode(claims, "another key of at least thirty-two chars", algorithm=ALGORITHM)
+
+
+async def test_me_is_the_signed_in_user(async_client: AsyncClient, current_user: User) -> None:
+    response = await async_client.get("/users/me")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": current_user.id,
+        "username": current_user.username,
+        "email": current_user.email,
+    }
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "Bearer",
+        "Bearer not-a-jwt",
+        "Basic dXNlcjpwYXNz",
+        "tampered",
+        "expired",
+        "other-key",
+        "unknown-user",
+        "no-expiry",
+    ],
+)
+async def test_a_bad_or_missing_token_is_401(
+    anonymous_client: AsyncClient, current_user: User, authorization: str | None
+) -> None:
+    token = create_access_token(current_user.id)
+    key = get_auth_settings().secret_key.get_secret_value()
+    headers = {
+        "tampered": f"Bearer {tampered(token)}",
+        "expired": f"Bearer {create_access_token(current_user.id, lifetime=timedelta(seconds=-1))}",
+        "other-key": f"Bearer {signed_with_another_key(current_user.id)}",
+        "unknown-user": f"Bearer {create_access_token(999_999)}",
+        "no-expiry": f"Bearer {jwt.encode({'sub': str(current_user.id)}, key, ALGORITHM)}",
+    }
+    if authorization is not None:
+        anonymous_client.headers["Authorization"] = headers.get(authorization, authorization)
+
+    response = await anonymous_client.get("/users/me")
+
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_reading_users_needs_a_token(
+    anonymous_client: AsyncClient, current_user: User
+) -> None:
+    listing = await anonymous_client.get("/users/")
+    one = await anonymous_client.get(f"/users/{current_user.id}")
+
+    assert (listing.status_code, one.status_code) == (401, 401)
+
+
+async def test_signing_up_needs_no_token(anonymous_client: AsyncClient) -> None:
+    response = await anonymous_client.post(
+        "/users/", json={"username": "newbie", "email": "n@example.com", "password": "long enough"}
+    )
+
+    assert response.status_code == 201
