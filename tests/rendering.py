@@ -14,13 +14,13 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 DEFAULT_SLUG = "my_service"
 
-# Options whose answers change the Python code or the tools' configuration. The others only add or
-# remove files, which tests/test_render.py checks for every combination; test_options_outside_these_
-# leave_the_code_alone proves the split, so running the code checks once per combination of these
-# options covers every combination of all options.
-CODE_OPTIONS = ("python_version", "database", "use_alembic")
-# Of those, the ones that change what the generated tests do (python_version sets tool targets).
-SUITE_OPTIONS = ("database", "use_alembic")
+# The options whose answers change the Python code (and the dependencies). The others only add or
+# remove other files, or, for TOOL_OPTIONS, change the linters' settings; tests/test_render.py
+# checks the files for every combination and proves this split. So ruff runs on every combination
+# of CODE_OPTIONS and TOOL_OPTIONS, mypy on every combination of CODE_OPTIONS plus every answer of
+# TOOL_OPTIONS, and each generated suite once per combination of CODE_OPTIONS.
+CODE_OPTIONS = ("database", "use_alembic", "auth")
+TOOL_OPTIONS = ("python_version",)
 
 Answers = Mapping[str, object]
 
@@ -50,6 +50,32 @@ def combinations(options: Iterator[str] | tuple[str, ...] | list[str]) -> list[d
         dict(zip(options, values, strict=True))
         for values in itertools.product(*(choices(option) for option in options))
     ]
+
+
+# Options whose answers meet inside the same files (compose.yaml, the Dockerfile, the CI files,
+# the settings): the file checks render every combination of them.
+INTERACTING_OPTIONS = ("database", "use_alembic", "auth", "use_docker", "ci")
+
+
+def file_check_combinations() -> list[dict[str, object]]:
+    """Every combination of INTERACTING_OPTIONS, each given answers to the other options such that
+    every pair of answers to any two options is rendered at least once (greedy all-pairs)."""
+    others = [option for option in chosen_options() if option not in INTERACTING_OPTIONS]
+    covered: set[frozenset[tuple[str, object]]] = set()
+    rows = []
+    for row in combinations(INTERACTING_OPTIONS):
+        extension = max(
+            combinations(others),
+            key=lambda extra: len(answer_pairs({**row, **extra}) - covered),
+        )
+        rows.append({**row, **extension})
+        covered |= answer_pairs(rows[-1])
+    return rows
+
+
+def answer_pairs(answers: Answers) -> set[frozenset[tuple[str, object]]]:
+    """Every pair of (option, answer) in a combination."""
+    return {frozenset(pair) for pair in itertools.combinations(answers.items(), 2)}
 
 
 def combination_id(answers: Answers) -> str:

@@ -16,9 +16,10 @@ import pytest
 from tests import postgres
 from tests.rendering import (
     CODE_OPTIONS,
-    SUITE_OPTIONS,
+    TOOL_OPTIONS,
     Answers,
     assert_succeeds,
+    choices,
     combination_id,
     combinations,
     environment,
@@ -39,22 +40,44 @@ def unique_slug() -> str:
     return f"svc_{uuid.uuid4().hex[:12]}"
 
 
-@pytest.mark.parametrize("answers", combinations(CODE_OPTIONS), ids=combination_id)
-def test_code_passes_ruff_and_mypy_strict(
-    answers: Answers, tmp_path: Path, mypy_cache: Path
-) -> None:
+# The code with the most in it: the other tool targets are checked against this.
+FULLEST_CODE = {"database": "postgresql", "use_alembic": True, "auth": "jwt"}
+# Each combination of the code's options at the default tool targets, then each other tool target.
+MYPY_COMBINATIONS = combinations(CODE_OPTIONS) + [
+    {**FULLEST_CODE, option: answer} for option in TOOL_OPTIONS for answer in choices(option)[1:]
+]
+# Every code combination's suite runs serially; the fullest also with -n 2, on each database.
+SUITE_RUNS = [(answers, "serial") for answers in combinations(CODE_OPTIONS)] + [
+    ({**FULLEST_CODE, "database": database}, "xdist") for database in choices("database")
+]
+
+
+@pytest.mark.parametrize(
+    "answers", combinations((*CODE_OPTIONS, *TOOL_OPTIONS)), ids=combination_id
+)
+def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
     project = render(tmp_path, answers)
 
     assert_succeeds([*tool("ruff"), "check", "--no-cache", "."], project)
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)
+
+
+@pytest.mark.parametrize("answers", MYPY_COMBINATIONS, ids=combination_id)
+def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: Path) -> None:
+    project = render(tmp_path, answers)
+
     output = assert_succeeds(
         [*tool("mypy"), "--strict", "--cache-dir", str(mypy_cache), "app", "tests"], project
     )
+
     assert output.startswith("Success: no issues found")
 
 
-@pytest.mark.parametrize("answers", combinations(SUITE_OPTIONS), ids=combination_id)
-@pytest.mark.parametrize("workers", ["serial", "xdist"])
+@pytest.mark.parametrize(
+    ("answers", "workers"),
+    SUITE_RUNS,
+    ids=[f"{workers}-{combination_id(answers)}" for answers, workers in SUITE_RUNS],
+)
 def test_generated_test_suite_passes(answers: Answers, workers: str, tmp_path: Path) -> None:
     env = {}
     if answers["database"] == "postgresql":

@@ -77,13 +77,13 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
-    context = {"use_docker": True, "ci": "github", "use_alembic": True}
+    context = {"use_docker": True, "ci": "github", "use_alembic": True, "auth": "jwt"}
 
     assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml", "tests/test_create_tables.py"]
 
 
 def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
-    context = {"use_docker": False, "ci": "none", "use_alembic": False}
+    context = {"use_docker": False, "ci": "none", "use_alembic": False, "auth": "none"}
 
     removed = set(post_gen.paths_to_remove(context))
 

@@ -12,15 +12,18 @@ import yaml
 from tests.rendering import (
     CODE_OPTIONS,
     DEFAULT_SLUG,
+    TOOL_OPTIONS,
     Answers,
+    answer_pairs,
     choices,
     chosen_options,
     combination_id,
     combinations,
+    file_check_combinations,
     render,
 )
 
-ALL_COMBINATIONS = combinations(chosen_options())
+FILE_CHECK_COMBINATIONS = file_check_combinations()
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|cookiecutter")
 ALWAYS_PRESENT = [
     "README.md",
@@ -41,6 +44,13 @@ LICENSE_FIRST_WORDS = {
 }
 
 
+def test_file_checks_render_every_pair_of_answers() -> None:
+    every_pair = set().union(*(answer_pairs(row) for row in combinations(chosen_options())))
+    rendered = set().union(*(answer_pairs(row) for row in FILE_CHECK_COMBINATIONS))
+
+    assert rendered == every_pair
+
+
 def files(project: Path) -> list[Path]:
     return [path for path in project.rglob("*") if path.is_file()]
 
@@ -49,7 +59,7 @@ def present(project: Path) -> set[str]:
     return {path.relative_to(project).as_posix() for path in project.rglob("*")}
 
 
-@pytest.fixture(scope="module", params=ALL_COMBINATIONS, ids=combination_id)
+@pytest.fixture(scope="module", params=FILE_CHECK_COMBINATIONS, ids=combination_id)
 def rendered(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Answers, Path]:
@@ -123,6 +133,20 @@ def test_migration_files_come_with_use_alembic(rendered: tuple[Answers, Path]) -
     assert (project / "tests/test_create_tables.py").exists() != answers["use_alembic"]
 
 
+def test_auth_files_come_with_jwt(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    jwt = answers["auth"] == "jwt"
+    dependencies = tomllib.loads((project / "pyproject.toml").read_text())["project"][
+        "dependencies"
+    ]
+
+    assert (project / "app/auth").is_dir() == jwt
+    assert (project / "tests/auth").is_dir() == jwt
+    assert (project / "tests/items/test_ownership.py").is_file() == jwt
+    assert any(dependency.startswith("pyjwt") for dependency in dependencies) == jwt
+    assert ("SECRET_KEY" in (project / ".env.example").read_text()) == jwt
+
+
 def test_database_answer_picks_driver_and_services(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
     postgresql = answers["database"] == "postgresql"
@@ -176,8 +200,9 @@ def test_license_matches_the_answer(rendered: tuple[Answers, Path]) -> None:
     assert pyproject["project"]["license"] == expected_expression
 
 
-def code_fingerprint(project: Path) -> str:
-    """A hash of what the code checks read: the Python files, the dependencies and tool settings."""
+def fingerprint(project: Path, *, with_tools: bool) -> str:
+    """A hash of what the code checks read: the Python files and the dependencies, and the tool
+    settings if asked."""
     digest = hashlib.sha256()
     for path in sorted(project.rglob("*.py")):
         digest.update(path.relative_to(project).as_posix().encode())
@@ -186,7 +211,7 @@ def code_fingerprint(project: Path) -> str:
     read_by_checks = {
         "dependencies": pyproject["project"]["dependencies"],
         "dependency-groups": pyproject["dependency-groups"],
-        "tool": pyproject["tool"],
+        "tool": pyproject["tool"] if with_tools else None,
     }
     digest.update(json.dumps(read_by_checks, sort_keys=True).encode())
     return digest.hexdigest()
@@ -196,8 +221,9 @@ def code_fingerprint(project: Path) -> str:
     "option", [option for option in chosen_options() if option not in CODE_OPTIONS]
 )
 def test_options_outside_code_options_leave_the_code_alone(option: str, tmp_path: Path) -> None:
+    with_tools = option not in TOOL_OPTIONS
     fingerprints = {
-        code_fingerprint(render(tmp_path / str(index), {option: answer}))
+        fingerprint(render(tmp_path / str(index), {option: answer}), with_tools=with_tools)
         for index, answer in enumerate(choices(option))
     }
 

@@ -86,3 +86,15 @@ async def engine(test_database: str) -> AsyncIterator[AsyncEngine]:
         await create_schema(connection)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+def live_database_url(test_database: str) -> Iterator[str]:
+    """A database of its own for a server process, beside the run's test database."""
+    name = f"{DATABASE_NAME}_live"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    _on_server(drop, f'CREATE DATABASE "{name}"')
+    try:
+        yield SERVER_URL.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _on_server(drop)

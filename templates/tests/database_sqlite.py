@@ -1,6 +1,7 @@
 """The test database: SQLite in memory, one per test process."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -34,3 +35,9 @@ def _let_sqlite_nest_transactions(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def live_database_url(tmp_path: Path) -> str:
+    """A database of its own for a server process, in a file, as production runs SQLite."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"

@@ -27,7 +27,10 @@ def user_id_from_token(token: str) -> int | None:
             algorithms=[ALGORITHM],
             options={"require": ["sub", "exp"]},
         )
-        user_id = int(claims["sub"])
-    except (jwt.InvalidTokenError, ValueError):
+    except jwt.InvalidTokenError:
         return None
+    subject = str(claims["sub"])
+    if not (subject.isascii() and subject.isdigit()):
+        return None
+    user_id = int(subject)
     return user_id if 0 < user_id <= MAX_ID else None
