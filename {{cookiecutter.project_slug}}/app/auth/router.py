@@ -1,3 +1,4 @@
+import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, status
@@ -7,7 +8,7 @@ from pydantic import BaseModel
 from app.api.deps import SessionDep
 from app.auth import service
 from app.auth.tokens import create_access_token
-from app.users.schemas import PASSWORD_MAX_LENGTH
+from app.users.schemas import PASSWORD_MAX_LENGTH, USERNAME_PATTERN
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -23,8 +24,8 @@ async def login(
 ) -> Token:
     """Exchange a username and password for an access token."""
     user = None
-    # A password longer than sign-up allows cannot match: it is refused without hashing it.
-    if len(form.password) <= PASSWORD_MAX_LENGTH:
+    # Credentials that sign-up would have refused cannot match: no look-up, no hashing for them.
+    if re.fullmatch(USERNAME_PATTERN, form.username) and len(form.password) <= PASSWORD_MAX_LENGTH:
         user = await service.authenticate(session, username=form.username, password=form.password)
     if user is None:
         raise HTTPException(

@@ -1,13 +1,32 @@
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from app.items.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store the NUL character: refuse it as bad input, on every database.
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
+    AfterValidator(_no_nul),
 ]
-Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
+Description = Annotated[
+    str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), AfterValidator(_no_nul)
+]
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 

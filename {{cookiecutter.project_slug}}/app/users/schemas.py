@@ -12,12 +12,13 @@ from pydantic import (
 
 from app.users.models import EMAIL_MAX_LENGTH, USERNAME_MAX_LENGTH
 
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 
 Username = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=USERNAME_MAX_LENGTH, pattern=r"^[A-Za-z0-9_.-]+$"),
+    StringConstraints(min_length=3, max_length=USERNAME_MAX_LENGTH, pattern=USERNAME_PATTERN),
 ]
 Email = Annotated[EmailStr, Field(max_length=EMAIL_MAX_LENGTH), AfterValidator(str.lower)]
 Password = Annotated[

@@ -51,6 +51,8 @@ async def test_created_item_can_be_read_back(async_client: AsyncClient) -> None:
         {"name": "Widget", "price": -0.01},
         {"name": "Widget", "price": "cheap"},
         {"name": "Widget", "price": 1.0, "description": "x" * 1001},
+        {"name": "Wid\x00get", "price": 1.0},
+        {"name": "Widget", "price": 1.0, "description": "nul \x00 inside"},
     ],
 )
 async def test_invalid_item_is_rejected(async_client: AsyncClient, body: dict[str, object]) -> None:
