@@ -126,6 +126,10 @@ BAD_ANSWERS = [
     pytest.param({"ci": "jenkins"}, "ci", id="unknown-ci"),
     pytest.param({"license": "GPL"}, "license", id="unknown-license"),
     pytest.param({"use_docker": "maybe"}, "use_docker", id="not-a-boolean"),
+    pytest.param({"database": "mysql"}, "database", id="unknown-database"),
+    pytest.param({"auth": "oauth"}, "auth", id="unknown-auth"),
+    pytest.param({"use_alembic": "perhaps"}, "use_alembic", id="alembic-not-a-boolean"),
+    pytest.param({"project_slug": "x" * 41}, "project_slug", id="slug-too-long"),
 ]
 
 
