@@ -151,12 +151,14 @@ def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Pat
     assert postgres.databases_named_like(server, slug) == []
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("auth", choices("auth"))
+@pytest.mark.parametrize("database", choices("database"))
 def test_alembic_upgrade_check_downgrade_upgrade_from_the_command_line(
-    database: str, tmp_path: Path
+    database: str, auth: str, tmp_path: Path
 ) -> None:
     slug = unique_slug()
-    project = render(tmp_path, {"database": database, "use_alembic": True, "project_slug": slug})
+    answers = {"database": database, "auth": auth, "use_alembic": True, "project_slug": slug}
+    project = render(tmp_path, answers)
     alembic = [sys.executable, "-m", "alembic"]
     steps = [["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]]
 

@@ -23,9 +23,9 @@ from tests.database import TEST_DATABASE_URL
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["ENVIRONMENT"] = "test"
 
-{%- if cookiecutter.auth == "jwt" %}
+{% if cookiecutter.auth == "jwt" -%}
 from app.auth.tokens import create_access_token
-{%- endif %}
+{% endif -%}
 from app.core import security
 from app.db.session import get_db
 from app.main import app
