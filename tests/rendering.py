@@ -15,10 +15,9 @@ CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
 DEFAULT_SLUG = "my_service"
 
 # The options whose answers change the Python code (and the dependencies). The others only add or
-# remove other files, or, for TOOL_OPTIONS, change the linters' settings; tests/test_render.py
-# checks the files for every combination and proves this split. So ruff runs on every combination
-# of CODE_OPTIONS and TOOL_OPTIONS, mypy on every combination of CODE_OPTIONS plus every answer of
-# TOOL_OPTIONS, and each generated suite once per combination of CODE_OPTIONS.
+# remove other files, or, for TOOL_OPTIONS, change the linters' settings: tests/test_render.py
+# proves this split. So the code checks in tests/test_generated.py need only combinations of these
+# two groups, while the file checks in tests/test_render.py cover every pair of all answers.
 CODE_OPTIONS = ("database", "use_alembic", "auth")
 TOOL_OPTIONS = ("python_version",)
 
