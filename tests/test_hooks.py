@@ -2,7 +2,9 @@
 
 import importlib.util
 import json
+import re
 import sys
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
@@ -53,6 +55,17 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
     assert problem is not None
     assert problem.startswith(f"project_slug {slug!r}")
     assert reason in problem
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
+    answers = {"database": database, "use_alembic": True, "auth": "jwt"}
+    pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
+    requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+
+    names = {re.split(r"[\[<>=!~; ]", requirement)[0] for requirement in requirements}
+
+    assert {name.lower().replace("-", "_") for name in names} <= pre_gen.RESERVED_SLUGS
 
 
 @pytest.mark.parametrize("email", ["you@example.com", "first.last+tag@sub.example.org"])
