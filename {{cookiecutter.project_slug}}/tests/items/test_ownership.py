@@ -1,5 +1,6 @@
 """Items belong to their creator: anyone may read them, only the owner may change them."""
 
+import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,27 +35,24 @@ async def test_anyone_may_read_items(
     assert (one.status_code, listing.status_code) == (200, 200)
 
 
-async def test_changing_someone_elses_item_is_403(
-    async_client: AsyncClient, db_session: AsyncSession
+@pytest.mark.parametrize(
+    ("signed_in", "status"), [(True, 403), (False, 401)], ids=["other-user", "no-token"]
+)
+async def test_only_the_owner_may_change_an_item(
+    async_client: AsyncClient,
+    anonymous_client: AsyncClient,
+    db_session: AsyncSession,
+    signed_in: bool,
+    status: int,
 ) -> None:
     item = await factories.create_item(db_session)
+    caller = async_client if signed_in else anonymous_client
 
-    patched = await async_client.patch(f"/items/{item.id}", json={"name": "Mine now"})
-    deleted = await async_client.delete(f"/items/{item.id}")
+    patched = await caller.patch(f"/items/{item.id}", json={"name": "Mine now"})
+    deleted = await caller.delete(f"/items/{item.id}")
 
-    assert (patched.status_code, deleted.status_code) == (403, 403)
-    assert (await async_client.get(f"/items/{item.id}")).json()["name"] == item.name
-
-
-async def test_changing_an_item_needs_a_token(
-    anonymous_client: AsyncClient, db_session: AsyncSession
-) -> None:
-    item = await factories.create_item(db_session)
-
-    patched = await anonymous_client.patch(f"/items/{item.id}", json={"name": "Mine now"})
-    deleted = await anonymous_client.delete(f"/items/{item.id}")
-
-    assert (patched.status_code, deleted.status_code) == (401, 401)
+    assert (patched.status_code, deleted.status_code) == (status, status)
+    assert (await caller.get(f"/items/{item.id}")).json()["name"] == item.name
 
 
 async def test_the_owner_may_change_and_delete_an_item(
