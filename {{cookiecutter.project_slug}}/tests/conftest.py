@@ -7,8 +7,6 @@ from contextlib import asynccontextmanager
 import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp
 
@@ -31,16 +29,15 @@ from app.db.session import get_db
 from app.main import app
 {%- if cookiecutter.auth == "jwt" %}
 from app.users.models import User
-from tests import factories
 {%- endif %}
+from tests import factories
 
 
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
-    """Hash with argon2id at its lowest cost: a test needs a valid hash, not a slow one."""
+    """Hash passwords the cheap way the factories describe, for the whole run."""
     with pytest.MonkeyPatch.context() as patch:
-        cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-        patch.setattr(security, "password_hash", cheap)
+        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
         yield
 
 

@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items import service as items_service
@@ -10,6 +12,8 @@ from app.users import service as users_service
 from app.users.models import User
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+# argon2id at its lowest cost: a test needs a valid hash, not a slow one.
+CHEAP_PASSWORD_HASH = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
 
 _sequence = count(1)
 

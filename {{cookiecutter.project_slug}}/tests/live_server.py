@@ -7,23 +7,24 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
-# Starts uvicorn with cheap password hashing, as the tests use: the server's job here is to take
+# Starts uvicorn with the tests' cheap password hashing: the server's job here is to take
 # concurrent requests, not to spend 100 ms of CPU on each hash.
 LAUNCHER = """
 import sys
 
 import uvicorn
-from pwdlib import PasswordHash
-from pwdlib.hashers.argon2 import Argon2Hasher
 
 from app.core import security
+from tests.factories import CHEAP_PASSWORD_HASH
 
-security.password_hash = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+security.password_hash = CHEAP_PASSWORD_HASH
 uvicorn.run("app.main:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
 
 
@@ -40,6 +41,7 @@ def live_server(database_url: str) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", LAUNCHER, str(port)],
+        cwd=PROJECT_ROOT,
         env={**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test"},
     )
     try:
