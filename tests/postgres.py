@@ -35,41 +35,37 @@ def server_url() -> str:
     return url
 
 
-def _execute(url: str, statement: str) -> None:
-    async def execute() -> None:
-        engine = create_async_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+def _on_server(url: str, statement: str, parameters: dict[str, str] | None = None) -> list[str]:
+    """Run a statement on the server outside a transaction; return its rows' first column."""
+
+    async def execute() -> list[str]:
+        engine = create_async_engine(
+            url, poolclass=NullPool, isolation_level="AUTOCOMMIT", connect_args={"timeout": 5}
+        )
         try:
             async with engine.connect() as connection:
-                await connection.exec_driver_sql(statement)
+                result = await connection.execute(text(statement), parameters or {})
+                return list(result.scalars()) if result.returns_rows else []
         finally:
             await engine.dispose()
 
-    asyncio.run(execute())
+    return asyncio.run(execute())
 
 
 @contextmanager
 def new_database(url: str, name: str) -> Iterator[str]:
     """A new, empty database on the server, dropped afterwards; yields its URL."""
-    _execute(url, f'CREATE DATABASE "{name}"')
+    _on_server(url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        _execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def databases_named_like(url: str, prefix: str) -> list[str]:
     """The databases on the server whose names start with prefix."""
-
-    async def query() -> list[str]:
-        engine = create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 5})
-        try:
-            async with engine.connect() as connection:
-                names = await connection.scalars(
-                    text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
-                    {"prefix": prefix},
-                )
-                return list(names)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(query())
+    return _on_server(
+        url,
+        "SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)",
+        {"prefix": prefix},
+    )

@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
@@ -42,9 +42,8 @@ def chosen_options() -> list[str]:
     ]
 
 
-def combinations(options: Iterator[str] | tuple[str, ...] | list[str]) -> list[dict[str, object]]:
+def combinations(options: Sequence[str]) -> list[dict[str, object]]:
     """Every combination of answers to the given options (the others keep their defaults)."""
-    options = list(options)
     return [
         dict(zip(options, values, strict=True))
         for values in itertools.product(*(choices(option) for option in options))

@@ -1,7 +1,7 @@
 """The rendered code is lint-clean, type-clean, and its own test suite passes.
 
-The checks run once per combination of the options that change the code (tests/rendering.py says
-which, and tests/test_render.py proves that the others leave the code alone).
+Which combinations each check runs on is set below, from the option groups in tests/rendering.py
+(tests/test_render.py proves that the options outside them leave the code alone).
 """
 
 import signal
