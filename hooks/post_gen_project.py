@@ -6,6 +6,8 @@ so the file is plain Python and the template's tests import it.
 """
 
 import json
+import re
+import secrets
 import shutil
 import sys
 from pathlib import Path
@@ -42,9 +44,28 @@ def remove(root: Path, paths: list[str]) -> None:
             path.unlink(missing_ok=True)
 
 
+# Settings that .env.example leaves commented out and .env gets a fresh random value for.
+GENERATED_SECRETS = ("SECRET_KEY",)
+
+
+def local_env(example: str) -> str:
+    """.env for local runs: .env.example with a new value for each secret that it mentions."""
+    for name in GENERATED_SECRETS:
+        example = re.sub(
+            rf"^# {name}=$",
+            f"{name}={secrets.token_urlsafe(32)}",
+            example,
+            flags=re.MULTILINE,
+        )
+    return example
+
+
 def main() -> int:
     context = json.loads(r"""{{ cookiecutter | jsonify }}""")
-    remove(Path.cwd(), paths_to_remove(context))
+    root = Path.cwd()
+    remove(root, paths_to_remove(context))
+    # Git ignores .env: its secrets stay on this machine, and differ from project to project.
+    (root / ".env").write_text(local_env((root / ".env.example").read_text()))
     return 0
 
 

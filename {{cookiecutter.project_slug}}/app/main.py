@@ -1,18 +1,21 @@
-"""The application: its lifespan and its routers."""
+"""The application: its lifespan, its middleware and its routers."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import sqlalchemy.exc
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import errors, health
+from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
 from app.auth.config import get_auth_settings
 {%- endif %}
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 {%- if not cookiecutter.use_alembic %}
 from app.db import models
 {%- endif %}
@@ -23,6 +26,7 @@ from app.users import router as users_router
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}
@@ -33,22 +37,37 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-settings = get_settings()
-{%- if cookiecutter.auth == "jwt" %}
-get_auth_settings()  # Refuse to start without a proper SECRET_KEY, before serving anything.
-{%- endif %}
-app = FastAPI(title=settings.project_name, lifespan=lifespan)
-if settings.cors_origins:
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["*"],
-        allow_headers=["*"],
+def create_app(settings: Settings) -> FastAPI:
+    docs = settings.api_docs
+    app = FastAPI(
+        title=settings.project_name,
+        lifespan=lifespan,
+        max_body_size=settings.max_request_bytes,
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
-app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
-app.include_router(health.router)
+    # Middleware added last runs first: an unknown Host is refused before anything else.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
+    app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)
+    app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
-app.include_router(auth_router.router)
+    app.include_router(auth_router.router)
 {%- endif %}
-app.include_router(users_router.router)
-app.include_router(items_router.router)
+    app.include_router(users_router.router)
+    app.include_router(items_router.router)
+    return app
+
+
+{% if cookiecutter.auth == "jwt" -%}
+get_auth_settings()  # Refuse to start without a proper SECRET_KEY, before serving anything.
+{% endif -%}
+app = create_app(get_settings())

@@ -1,8 +1,7 @@
 """Fixtures: a test database, a session per test that is always rolled back, a client."""
 
-import os
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -14,13 +13,28 @@ from starlette.types import ASGIApp
 # test) that is also read here, before the app is imported.
 pytest_plugins = ["tests.database"]
 pytest.register_assert_rewrite("tests.database")
+{% if cookiecutter.auth == "jwt" -%}
+from app.auth.config import AuthSettings
+{% endif -%}
+from app.core.config import Settings
 from tests.database import TEST_DATABASE_URL
+from tests.settings import pin
 
-# The app reads its settings when first imported: point it at the test database before that, so
-# that no test can reach the database named in the environment or in `.env`.
-os.environ["DATABASE_URL"] = TEST_DATABASE_URL
-os.environ["ENVIRONMENT"] = "test"
+# The app reads its settings when first imported: pin every one of them before that, so that no
+# test can reach the database named in the environment or in `.env`, and nothing there can change
+# what the tests see. Rate limits are lifted: the tests that need one set their own.
+NO_RATE_LIMIT = "1000000/minute"
+pin(Settings, environment="test", database_url=TEST_DATABASE_URL, sign_up_rate_limit=NO_RATE_LIMIT)
+{%- if cookiecutter.auth == "jwt" %}
+pin(
+    AuthSettings,
+    environment="test",
+    secret_key="tests-only-signing-key-0123456789-abcdefghijklmnop",
+    login_rate_limit=NO_RATE_LIMIT,
+)
+{%- endif %}
 
+from app.api.rate_limit import get_rate_limiter
 {% if cookiecutter.auth == "jwt" -%}
 from app.auth.tokens import create_access_token
 {% endif -%}
@@ -39,6 +53,12 @@ def cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
         yield
+
+
+@pytest.fixture
+async def fresh_rate_limits() -> None:
+    """Rate limits that count from zero in this test."""
+    await get_rate_limiter().storage.reset()
 
 
 @pytest.fixture
@@ -71,19 +91,29 @@ async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
 
 
 @asynccontextmanager
-async def client_for(started_app: ASGIApp, db_session: AsyncSession) -> AsyncIterator[AsyncClient]:
-    """A client for the app in which every request uses the test's session."""
+async def client_for(
+    started_app: ASGIApp, db_session: AsyncSession, address: str = "127.0.0.1"
+) -> AsyncIterator[AsyncClient]:
+    """A client at this address for the app, in which every request uses the test's session."""
 
     async def use_test_session() -> AsyncIterator[AsyncSession]:
         yield db_session
 
     app.dependency_overrides[get_db] = use_test_session
     try:
-        transport = ASGITransport(app=started_app)
+        transport = ASGITransport(app=started_app, client=(address, 50000))
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
     finally:
         app.dependency_overrides.pop(get_db, None)
+
+
+@pytest.fixture
+def client_at(
+    started_app: ASGIApp, db_session: AsyncSession
+) -> Callable[[str], AbstractAsyncContextManager[AsyncClient]]:
+    """Clients from other addresses, whose requests use the test's session."""
+    return lambda address: client_for(started_app, db_session, address)
 {%- if cookiecutter.auth == "jwt" %}
 
 

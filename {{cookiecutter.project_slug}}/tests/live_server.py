@@ -1,29 +1,27 @@
-"""A real server process: uvicorn serving the app on loopback, on a database of its own."""
+"""A real server process: uvicorn serving the app on loopback, on a database of its own.
+
+`python -m tests.live_server PORT` runs it as the tests start it: with the tests' cheap password
+hashing, unless LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an
+error, so that a warning shows as a 500 that the tests see.
+"""
 
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-
-# Starts uvicorn with the tests' cheap password hashing: the server's job here is to take
-# concurrent requests, not to spend 100 ms of CPU on each hash.
-LAUNCHER = """
-import sys
-
 import uvicorn
+from sqlalchemy.exc import SAWarning
 
 from app.core import security
 from tests.factories import CHEAP_PASSWORD_HASH
 
-security.password_hash = CHEAP_PASSWORD_HASH
-uvicorn.run("app.main:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
 
@@ -36,13 +34,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str) -> Iterator[str]:
-    """Run the server on the given database until the block ends; yield its base URL."""
+def live_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Run the server on the given database until the block ends; yield its base URL.
+
+    `settings` are environment variables for the server, over the tests' own.
+    """
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, str(port)],
+        [sys.executable, "-m", "tests.live_server", str(port)],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test"},
+        env={**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test", **(settings or {})},
     )
     try:
         base_url = f"http://127.0.0.1:{port}"
@@ -64,3 +65,14 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
         except httpx.TransportError:
             time.sleep(0.05)
     raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s")
+
+
+def main(port: int) -> None:
+    warnings.simplefilter("error", SAWarning)
+    if os.environ.get("LIVE_SERVER_HASHING") != "production":
+        security.password_hash = CHEAP_PASSWORD_HASH
+    uvicorn.run("app.main:app", host="127.0.0.1", port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,8 +1,26 @@
-from asgi_lifespan import LifespanManager
-from httpx import AsyncClient
+from collections.abc import AsyncIterator
 
+import pytest
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+from starlette.types import ASGIApp
+
+from app.core.config import Settings
 from app.db import session as db
-from app.main import app
+from app.db.session import get_db
+from app.main import app, create_app
+
+HOST = "api.example.com"
+
+
+def production(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
+    """Production's settings, with these values, as a deployment without them in .env has them."""
+    for variable in ("ALLOWED_HOSTS", "API_DOCS"):
+        monkeypatch.delenv(variable, raising=False)
+    return Settings(_env_file=None, environment="production", **values)  # type: ignore[arg-type]
 
 
 async def test_health_is_ok(async_client: AsyncClient) -> None:
@@ -26,3 +44,72 @@ async def test_lifespan_disposes_the_engine_at_shutdown() -> None:
 
     # dispose() closes the pool's connections and puts a new, empty pool in its place.
     assert db.engine.sync_engine.pool is not pool_before
+
+
+def test_production_refuses_to_start_without_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="ALLOWED_HOSTS must name the hosts"):
+        production(monkeypatch)
+
+
+@pytest.mark.parametrize("path", ["/items", "/health"])
+async def test_an_unknown_host_is_refused_before_any_redirect(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    served = create_app(production(monkeypatch, allowed_hosts=[HOST]))
+
+    async with AsyncClient(transport=ASGITransport(served), base_url="http://evil.example") as bad:
+        response = await bad.get(path)
+
+    assert response.status_code == 400
+    assert "location" not in response.headers
+
+
+async def test_a_named_host_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    served = create_app(production(monkeypatch, allowed_hosts=[HOST]))
+
+    async with AsyncClient(transport=ASGITransport(served), base_url=f"http://{HOST}") as client:
+        response = await client.get("/health")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json"])
+async def test_api_docs_are_off_in_production_unless_asked_for(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    off = create_app(production(monkeypatch, allowed_hosts=[HOST]))
+    on = create_app(production(monkeypatch, allowed_hosts=[HOST], api_docs=True))
+
+    statuses = []
+    for served in (off, on):
+        async with AsyncClient(transport=ASGITransport(served), base_url=f"http://{HOST}") as c:
+            statuses.append((await c.get(path)).status_code)
+
+    assert statuses == [404, 200]
+
+
+async def test_no_free_database_connection_is_503_with_retry_after(
+    started_app: ASGIApp, engine: AsyncEngine
+) -> None:
+    # A pool of one connection, held below: the request waits out the pool timeout.
+    busy = create_async_engine(
+        engine.url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=0.05
+    )
+
+    async def busy_session() -> AsyncIterator[AsyncSession]:
+        async with AsyncSession(busy) as session:
+            yield session
+
+    app.dependency_overrides[get_db] = busy_session
+    try:
+        async with (
+            busy.connect(),
+            AsyncClient(transport=ASGITransport(started_app), base_url="http://test") as client,
+        ):
+            response = await client.get("/items/")
+    finally:
+        app.dependency_overrides.pop(get_db, None)
+        await busy.dispose()
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"

@@ -4,13 +4,20 @@ Marked `live`: `uv run pytest -m "not live"` leaves them out of a quick run.
 """
 
 import asyncio
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
 
 import httpx
 import pytest
+from limits import parse
 from sqlalchemy import func, select
 
+{% if cookiecutter.auth == "jwt" -%}
+from app.auth.config import AuthSettings
+{% endif -%}
+from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
 from tests.live_server import live_server
@@ -19,6 +26,11 @@ from tests.schema import create_schema
 pytestmark = pytest.mark.live
 
 SIGN_UPS = 200
+FLOOD = 250
+SIGN_UP_RATE_LIMIT = Settings.model_fields["sign_up_rate_limit"].default
+ITEMS = 20
+# A request sent while a flood is being served must be answered within this many seconds.
+ANSWER_SECONDS = 2
 
 
 @pytest.fixture
@@ -35,6 +47,76 @@ async def live_database(live_database_url: str) -> str:
 def server(live_database: str) -> Iterator[str]:
     with live_server(live_database) as base_url:
         yield base_url
+
+
+@pytest.fixture
+def production_server(live_database: str) -> Iterator[str]:
+    """The server with production's password hashing and its default rate limits."""
+    settings = {
+        "LIVE_SERVER_HASHING": "production",
+        "SIGN_UP_RATE_LIMIT": SIGN_UP_RATE_LIMIT,
+{%- if cookiecutter.auth == "jwt" %}
+        "LOGIN_RATE_LIMIT": AuthSettings.model_fields["login_rate_limit"].default,
+{%- endif %}
+    }
+    with live_server(live_database, settings) as base_url:
+        yield base_url
+
+
+def client(base_url: str) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=FLOOD + 1)
+    return httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits)
+
+
+async def flood(
+    base_url: str,
+    send: Callable[[httpx.AsyncClient, int], Coroutine[Any, Any, httpx.Response]],
+) -> tuple[Counter[int], httpx.Response, float]:
+    """FLOOD concurrent requests, and one `GET /items/` sent while they are served.
+
+    Returns the flood's statuses, and the other request's response and seconds to answer.
+    """
+    async with client(base_url) as flooding, client(base_url) as other:
+        requests = [asyncio.create_task(send(flooding, n)) for n in range(FLOOD)]
+        await asyncio.sleep(0.2)  # the flood is under way
+        started = time.monotonic()
+        answer = await other.get("/items/")
+        seconds = time.monotonic() - started
+        statuses = Counter(response.status_code for response in await asyncio.gather(*requests))
+    return statuses, answer, seconds
+
+
+async def test_a_sign_up_flood_is_limited_and_other_requests_are_answered(
+    production_server: str,
+) -> None:
+    statuses, answer, seconds = await flood(
+        production_server,
+        lambda client, n: client.post("/users/", json=sign_up(f"flood{n}")),
+    )
+
+    assert set(statuses) == {201, 429}
+    assert statuses[201] <= parse(SIGN_UP_RATE_LIMIT).amount
+    assert (answer.status_code, seconds < ANSWER_SECONDS) == (200, True)
+{%- if cookiecutter.auth == "jwt" %}
+
+
+async def test_a_login_flood_gets_only_401_and_429_and_other_requests_are_answered(
+    production_server: str,
+) -> None:
+    statuses, answer, seconds = await flood(
+        production_server,
+        lambda client, n: client.post(
+            "/auth/token", data={"username": f"nobody{n}", "password": "wrong password"}
+        ),
+    )
+
+    assert set(statuses) == {401, 429}
+    assert (answer.status_code, seconds < ANSWER_SECONDS) == (200, True)
+{%- endif %}
+
+
+def sign_up(username: str) -> dict[str, str]:
+    return {"username": username, "email": f"{username}@example.com", "password": "s3cret!!"}
 
 
 async def usernames_stored(database_url: str) -> Counter[str]:
@@ -56,13 +138,7 @@ async def test_racing_sign_ups_end_in_one_user_per_name_and_conflicts(
     limits = httpx.Limits(max_connections=SIGN_UPS)
     async with httpx.AsyncClient(base_url=server, timeout=60, limits=limits) as client:
         responses = await asyncio.gather(
-            *(
-                client.post(
-                    "/users/",
-                    json={"username": name, "email": f"{name}@example.com", "password": "s3cret!!"},
-                )
-                for name in names
-            )
+            *(client.post("/users/", json=sign_up(name)) for name in names)
         )
 
     statuses = Counter(response.status_code for response in responses)
@@ -72,3 +148,39 @@ async def test_racing_sign_ups_end_in_one_user_per_name_and_conflicts(
     assert statuses == {201: SIGN_UPS // 2, 409: SIGN_UPS // 2}
     assert created == Counter(set(names))
     assert await usernames_stored(live_database) == Counter(set(names))
+
+
+async def owner_headers(client: httpx.AsyncClient) -> dict[str, str]:
+{%- if cookiecutter.auth == "jwt" %}
+    """Headers that sign requests in as a new user, who will own the items made with them."""
+    account = {"username": "owner", "password": "s3cret!!"}
+    await client.post("/users/", json={**account, "email": "owner@example.com"})
+    token = (await client.post("/auth/token", data=account)).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+{%- else %}
+    """Headers for the requests that make and change items: none, the API is open."""
+    return {}
+{%- endif %}
+
+
+async def test_racing_changes_and_deletions_of_one_item_tell_the_truth(server: str) -> None:
+    async with client(server) as racer:
+        headers = await owner_headers(racer)
+        made = [
+            await racer.post("/items/", json={"name": f"item {n}", "price": 1}, headers=headers)
+            for n in range(ITEMS)
+        ]
+
+        async def race(item_id: int) -> tuple[httpx.Response, ...]:
+            url = f"/items/{item_id}"
+            return await asyncio.gather(
+                racer.patch(url, json={"name": "renamed"}, headers=headers),
+                racer.delete(url, headers=headers),
+                racer.delete(url, headers=headers),
+            )
+
+        results = await asyncio.gather(*(race(response.json()["id"]) for response in made))
+
+    for patched, *deleted in results:
+        assert patched.status_code in {200, 404}
+        assert sorted(response.status_code for response in deleted) == [204, 404]

@@ -11,20 +11,23 @@ from app.users.models import User
 router = APIRouter(prefix="/items", tags=["items"])
 
 
+def _not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found.")
+
+
 async def _get_item_or_404(session: AsyncSession, item_id: int) -> Item:
     item = await service.get_item(session, item_id=item_id)
     if item is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found.")
+        raise _not_found()
     return item
 
 
-async def _get_own_item(session: AsyncSession, item_id: int, user: User) -> Item:
+async def _check_owner(session: AsyncSession, item_id: int, user: User) -> None:
     item = await _get_item_or_404(session, item_id)
     if item.owner_id != user.id:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail="Only the item's owner may change it."
         )
-    return item
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED)
@@ -62,11 +65,16 @@ async def update_item(
     item_id: Id, item_in: ItemUpdate, session: SessionDep, current_user: CurrentUser
 ) -> ItemPublic:
     """Change some fields of one of your items."""
-    item = await _get_own_item(session, item_id, current_user)
-    return ItemPublic.model_validate(await service.update_item(session, item=item, changes=item_in))
+    await _check_owner(session, item_id, current_user)
+    item = await service.update_item(session, item_id=item_id, changes=item_in)
+    if item is None:  # deleted by a request that raced this one
+        raise _not_found()
+    return ItemPublic.model_validate(item)
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_item(item_id: Id, session: SessionDep, current_user: CurrentUser) -> None:
     """Delete one of your items."""
-    await service.delete_item(session, item=await _get_own_item(session, item_id, current_user))
+    await _check_owner(session, item_id, current_user)
+    if not await service.delete_item(session, item_id=item_id):  # a racing request was first
+        raise _not_found()

@@ -9,10 +9,14 @@ from app.items.schemas import ItemCreate, ItemPublic, ItemUpdate
 router = APIRouter(prefix="/items", tags=["items"])
 
 
+def _not_found() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found.")
+
+
 async def _get_item_or_404(session: AsyncSession, item_id: int) -> Item:
     item = await service.get_item(session, item_id=item_id)
     if item is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="Item not found.")
+        raise _not_found()
     return item
 
 
@@ -43,11 +47,14 @@ async def read_item(item_id: Id, session: SessionDep) -> ItemPublic:
 @router.patch("/{item_id}")
 async def update_item(item_id: Id, item_in: ItemUpdate, session: SessionDep) -> ItemPublic:
     """Change some fields of an item."""
-    item = await _get_item_or_404(session, item_id)
-    return ItemPublic.model_validate(await service.update_item(session, item=item, changes=item_in))
+    item = await service.update_item(session, item_id=item_id, changes=item_in)
+    if item is None:
+        raise _not_found()
+    return ItemPublic.model_validate(item)
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_item(item_id: Id, session: SessionDep) -> None:
     """Delete an item."""
-    await service.delete_item(session, item=await _get_item_or_404(session, item_id))
+    if not await service.delete_item(session, item_id=item_id):
+        raise _not_found()

@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.base import MAX_ID
 from app.db.session import get_db
 
-# Ids are 32-bit integers on every database: a larger one is refused here, not by the driver.
-MAX_ID = 2**31 - 1
 MAX_PAGE_SIZE = 100
 
 SessionDep = Annotated[AsyncSession, Depends(get_db)]

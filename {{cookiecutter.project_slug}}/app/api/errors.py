@@ -1,9 +1,14 @@
+"""Answers for errors that would otherwise leak input or turn into a 500."""
+
 from typing import cast
 
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+# Seconds a client should wait before trying again when no database connection was free.
+BUSY_RETRY_AFTER_SECONDS = 1
 
 
 async def validation_error_without_input(request: Request, exc: Exception) -> JSONResponse:
@@ -15,4 +20,14 @@ async def validation_error_without_input(request: Request, exc: Exception) -> JS
     return JSONResponse(
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         content={"detail": jsonable_encoder(errors)},
+    )
+
+
+async def database_busy(request: Request, exc: Exception) -> JSONResponse:
+    """503 when every pooled connection stayed in use for the whole pool timeout: an overload
+    that passes, which the client may retry, not a server fault."""
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "The service is busy: try again shortly."},
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
     )

@@ -1,16 +1,32 @@
-import re
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, status
-from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Form, HTTPException, status
+from pydantic import BaseModel, ValidationError
 
 from app.api.deps import SessionDep
+from app.api.rate_limit import RateLimit
 from app.auth import service
+from app.auth.config import get_auth_settings
 from app.auth.tokens import create_access_token
-from app.users.schemas import PASSWORD_MAX_LENGTH, USERNAME_PATTERN
+from app.users.schemas import Password, Username
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+login_rate_limit = RateLimit("login", lambda: get_auth_settings().login_rate_limit)
+
+
+class LoginForm(BaseModel):
+    """The OAuth2 password flow's form, as sent by clients and the docs' Authorize button."""
+
+    grant_type: Literal["password"] | None = None
+    username: str
+    password: str
+
+
+class Credentials(BaseModel):
+    """Credentials that sign-up would have accepted: no other kind can match a user."""
+
+    username: Username
+    password: Password
 
 
 class Token(BaseModel):
@@ -18,19 +34,31 @@ class Token(BaseModel):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 (a scheme's name, not a secret)
 
 
-@router.post("/token")
-async def login(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep
-) -> Token:
+@router.post(
+    "/token",
+    dependencies=[Depends(login_rate_limit)],
+    responses={
+        status.HTTP_401_UNAUTHORIZED: {"description": "Incorrect username or password"},
+        status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many logins"},
+    },
+)
+async def login(form: Annotated[LoginForm, Form()], session: SessionDep) -> Token:
     """Exchange a username and password for an access token."""
-    user = None
-    # Credentials that sign-up would have refused cannot match: no look-up, no hashing for them.
-    if re.fullmatch(USERNAME_PATTERN, form.username) and len(form.password) <= PASSWORD_MAX_LENGTH:
-        user = await service.authenticate(session, username=form.username, password=form.password)
-    if user is None:
+    user_id = None
+    try:
+        credentials = Credentials.model_validate(form, from_attributes=True)
+    except ValidationError:
+        pass  # no look-up and no hashing for credentials that cannot match
+    else:
+        user_id = await service.authenticate(
+            session,
+            username=credentials.username,
+            password=credentials.password.get_secret_value(),
+        )
+    if user_id is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="Incorrect username or password.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return Token(access_token=create_access_token(user.id))
+    return Token(access_token=create_access_token(user_id))

@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from app.api.deps import MAX_ID
 from app.auth.config import get_auth_settings
+from app.db.base import MAX_ID
 
 ALGORITHM = "HS256"
+# A user id as the token's subject has no more digits than MAX_ID, so int() never refuses it.
+MAX_SUBJECT_LENGTH = len(str(MAX_ID))
 
 
 def create_access_token(user_id: int, *, lifetime: timedelta | None = None) -> str:
@@ -29,8 +31,13 @@ def user_id_from_token(token: str) -> int | None:
         )
     except jwt.InvalidTokenError:
         return None
-    subject = str(claims["sub"])
-    if not (subject.isascii() and subject.isdigit()):
+    subject = claims["sub"]
+    if not (
+        isinstance(subject, str)
+        and subject.isascii()
+        and subject.isdigit()
+        and len(subject) <= MAX_SUBJECT_LENGTH
+    ):
         return None
     user_id = int(subject)
     return user_id if 0 < user_id <= MAX_ID else None

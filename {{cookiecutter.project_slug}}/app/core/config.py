@@ -1,21 +1,43 @@
 """Settings, read from the environment and from `.env`."""
 
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator
+from limits import parse
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
+# Where the settings may be left loose: a developer's machine and the test suite.
+DEVELOPMENT = frozenset({"local", "test"})
+
+Environment = Literal["local", "test", "staging", "production"]
+
+
+def _rate_limit(value: str) -> str:
+    parse(value)  # raises ValueError for anything but e.g. "10/minute" or "100 per hour"
+    return value
+
+
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+# Shared by every settings class: an empty variable counts as unset, and a refused value is never
+# repeated in the error, since it may be a secret.
+SETTINGS_CONFIG = SettingsConfigDict(
+    env_file=".env",
+    env_file_encoding="utf-8",
+    extra="ignore",
+    env_ignore_empty=True,
+    hide_input_in_errors=True,
+)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SETTINGS_CONFIG
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
-    environment: Literal["local", "test", "staging", "production"] = "local"
+    environment: Environment = "local"
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/{{ cookiecutter.project_slug }}"
     # Each process keeps up to db_pool_size connections and opens up to db_max_overflow more under
@@ -29,6 +51,16 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 {%- endif %}
     cors_origins: list[str] = []
+    # Host headers the app answers: any in local development; elsewhere they must be named.
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else []
+    )
+    # /docs, /redoc and /openapi.json: on in local development, off elsewhere unless asked for.
+    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
+    max_request_bytes: int = Field(default=1024 * 1024, ge=0)
+    sign_up_rate_limit: RateLimit = "5/minute"
+    # memory:// counts per process; redis://host:6379 shares the counts between processes.
+    rate_limit_storage_uri: str = "memory://"
 
     @field_validator("database_url")
     @classmethod
@@ -40,6 +72,15 @@ class Settings(BaseSettings):
         if driver != DRIVER:
             raise ValueError(f"DATABASE_URL must be a SQLAlchemy URL starting with {DRIVER}://")
         return value
+
+    @model_validator(mode="after")
+    def _hosts_named_outside_local_development(self) -> Self:
+        if not self.allowed_hosts:
+            raise ValueError(
+                f"ALLOWED_HOSTS must name the hosts that clients reach the service by when "
+                f'ENVIRONMENT is {self.environment}, as a JSON list, e.g. ["api.example.com"]'
+            )
+        return self
 
 
 @lru_cache

@@ -3,6 +3,9 @@
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+# Ids are 32-bit integers on every database: the API refuses a larger one before any query.
+MAX_ID = 2**31 - 1
+
 # Named constraints give migrations stable names to refer to, on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

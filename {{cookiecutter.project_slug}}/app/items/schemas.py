@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -9,24 +8,15 @@ from pydantic import (
     field_validator,
 )
 
+from app.core.text import StorableText
 from app.items.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store the NUL character: refuse it as bad input, on every database.
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
-    return value
-
 
 Name = Annotated[
     str,
+    StorableText,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
-    AfterValidator(_no_nul),
 ]
-Description = Annotated[
-    str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH), AfterValidator(_no_nul)
-]
+Description = Annotated[str, StorableText, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
 Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 

@@ -1,6 +1,6 @@
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items.models import Item
@@ -39,13 +39,25 @@ async def list_items(session: AsyncSession, *, offset: int, limit: int) -> Seque
     return items.all()
 
 
-async def update_item(session: AsyncSession, *, item: Item, changes: ItemUpdate) -> Item:
-    for field, value in changes.model_dump(exclude_unset=True).items():
-        setattr(item, field, value)
+# Changes and deletions are single statements that say how many rows they matched, so a request
+# that races another one for the same item learns the truth (None or False: it is gone) instead
+# of failing on an item that it loaded before the other request removed it.
+
+
+async def update_item(session: AsyncSession, *, item_id: int, changes: ItemUpdate) -> Item | None:
+    """The item after the changes, or None when no such item exists."""
+    values = changes.model_dump(exclude_unset=True)
+    if not values:
+        return await get_item(session, item_id=item_id)
+    item = await session.scalar(
+        update(Item).where(Item.id == item_id).values(values).returning(Item)
+    )
     await session.commit()
     return item
 
 
-async def delete_item(session: AsyncSession, *, item: Item) -> None:
-    await session.delete(item)
+async def delete_item(session: AsyncSession, *, item_id: int) -> bool:
+    """Whether this call deleted the item; False when no such item exists."""
+    deleted = await session.scalar(delete(Item).where(Item.id == item_id).returning(Item.id))
     await session.commit()
+    return deleted is not None

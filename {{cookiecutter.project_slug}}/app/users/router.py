@@ -1,20 +1,28 @@
-from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}Depends, {% endif %}HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, status
 
 from app.api.deps import Id, Limit, Offset, SessionDep
+from app.api.rate_limit import RateLimit
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth.deps import CurrentUser, get_current_user
 {%- endif %}
+from app.core.config import get_settings
 from app.users import service
-from app.users.schemas import UserCreate, UserPublic
+from app.users.schemas import UserCreate, UserPrivate, UserPublic
 
 router = APIRouter(prefix="/users", tags=["users"])
+sign_up_rate_limit = RateLimit("sign-up", lambda: get_settings().sign_up_rate_limit)
 {%- if cookiecutter.auth == "jwt" %}
 signed_in = [Depends(get_current_user)]
 {%- endif %}
 
 
-@router.post("/", status_code=status.HTTP_201_CREATED)
-async def create_user(user_in: UserCreate, session: SessionDep) -> UserPublic:
+@router.post(
+    "/",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(sign_up_rate_limit)],
+    responses={status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many sign-ups"}},
+)
+async def create_user(user_in: UserCreate, session: SessionDep) -> UserPrivate:
     """Sign up."""
     try:
         user = await service.create_user(
@@ -25,16 +33,16 @@ async def create_user(user_in: UserCreate, session: SessionDep) -> UserPublic:
         )
     except service.DuplicateUserError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
-    return UserPublic.model_validate(user)
+    return UserPrivate.model_validate(user)
 
 
 {%- if cookiecutter.auth == "jwt" %}
 
 
 @router.get("/me")
-async def read_me(current_user: CurrentUser) -> UserPublic:
-    """Read the signed-in user."""
-    return UserPublic.model_validate(current_user)
+async def read_me(current_user: CurrentUser) -> UserPrivate:
+    """Read the signed-in user, email included."""
+    return UserPrivate.model_validate(current_user)
 {%- endif %}
 
 
@@ -42,14 +50,14 @@ async def read_me(current_user: CurrentUser) -> UserPublic:
 async def list_users(
     session: SessionDep, offset: Offset = 0, limit: Limit = 20
 ) -> list[UserPublic]:
-    """List users by id."""
+    """List users by id: ids and usernames only."""
     users = await service.list_users(session, offset=offset, limit=limit)
     return [UserPublic.model_validate(user) for user in users]
 
 
 @router.get("/{user_id}"{% if cookiecutter.auth == "jwt" %}, dependencies=signed_in{% endif %})
 async def read_user(user_id: Id, session: SessionDep) -> UserPublic:
-    """Read one user."""
+    """Read one user's id and username."""
     user = await service.get_user(session, user_id=user_id)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")

@@ -1,42 +1,69 @@
+import secrets
+
 import pytest
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 
-from app.auth.config import MIN_SECRET_KEY_LENGTH, AuthSettings
-from app.core.config import get_settings
+from app.auth.config import GENERATE_A_KEY, MIN_SECRET_KEY_LENGTH, AuthSettings
 
-
-@pytest.fixture
-def environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """Settings read afresh from the environment, restored afterwards."""
-    monkeypatch.setattr(get_settings(), "environment", "production")
-    return monkeypatch
+GOOD_KEY = secrets.token_urlsafe(32)
 
 
-@pytest.mark.parametrize("secret", [None, "x" * (MIN_SECRET_KEY_LENGTH - 1)])
-def test_production_refuses_a_missing_or_short_secret_key(
-    environment: pytest.MonkeyPatch, secret: str | None
+def settings(**values: object) -> AuthSettings:
+    return AuthSettings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "x" * (MIN_SECRET_KEY_LENGTH - 1),
+        " " * 40,
+        "k" * 64,
+        "abcd" * 16,
+        GOOD_KEY[: MIN_SECRET_KEY_LENGTH - 2] + "  ",
+    ],
+    ids=["short", "blank", "one-character", "four-characters", "short-but-padded"],
+)
+def test_production_refuses_a_weak_key_without_repeating_it(key: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        settings(environment="production", secret_key=key)
+
+    message = str(refused.value)
+    assert "SECRET_KEY" in message
+    assert GENERATE_A_KEY in message
+    assert key not in message
+
+
+@pytest.mark.parametrize("key", [None, ""], ids=["unset", "empty"])
+def test_production_refuses_a_missing_key(monkeypatch: pytest.MonkeyPatch, key: str | None) -> None:
+    monkeypatch.delenv("SECRET_KEY")
+    if key is not None:
+        monkeypatch.setenv("SECRET_KEY", key)  # an empty variable counts as unset
+
+    with pytest.raises(ValidationError, match="SECRET_KEY is not set"):
+        settings(environment="production")
+
+
+def test_production_accepts_a_generated_key() -> None:
+    accepted = settings(environment="production", secret_key=GOOD_KEY)
+
+    assert accepted.secret_key.get_secret_value() == GOOD_KEY
+
+
+@pytest.mark.parametrize("key", [None, ""], ids=["unset", "empty"])
+def test_local_development_makes_up_a_key_when_none_is_set(
+    monkeypatch: pytest.MonkeyPatch, key: str | None
 ) -> None:
-    environment.delenv("SECRET_KEY", raising=False)
-    if secret is not None:
-        environment.setenv("SECRET_KEY", secret)
+    monkeypatch.delenv("SECRET_KEY")
+    if key is not None:
+        monkeypatch.setenv("SECRET_KEY", key)
 
-    with pytest.raises(ValidationError, match="SECRET_KEY must be set, to at least 32 characters"):
-        AuthSettings(_env_file=None)
+    first = settings(environment="local").secret_key.get_secret_value()
+    second = settings(environment="local").secret_key.get_secret_value()
 
-
-def test_production_accepts_a_long_secret_key(environment: pytest.MonkeyPatch) -> None:
-    environment.setenv("SECRET_KEY", "k" * MIN_SECRET_KEY_LENGTH)
-
-    settings = AuthSettings(_env_file=None)
-
-    assert settings.secret_key == SecretStr("k" * MIN_SECRET_KEY_LENGTH)
+    assert len(first) >= MIN_SECRET_KEY_LENGTH
+    assert first != second
 
 
-def test_local_development_makes_up_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-
-    first = AuthSettings(_env_file=None)
-    second = AuthSettings(_env_file=None)
-
-    assert len(first.secret_key.get_secret_value()) >= MIN_SECRET_KEY_LENGTH
-    assert first.secret_key != second.secret_key
+def test_a_rate_limit_that_does_not_parse_is_refused() -> None:
+    with pytest.raises(ValidationError, match="login_rate_limit"):
+        settings(login_rate_limit="often")

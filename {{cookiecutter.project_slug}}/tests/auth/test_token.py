@@ -69,3 +69,34 @@ async def test_login_needs_the_form_fields(anonymous_client: AsyncClient) -> Non
     response = await anonymous_client.post("/auth/token", data={"username": "only"})
 
     assert response.status_code == 422
+
+
+async def test_login_ignores_the_case_of_the_username(
+    anonymous_client: AsyncClient, db_session: AsyncSession
+) -> None:
+    await factories.create_user(db_session, username="alice")
+
+    status, _ = await log_in(anonymous_client, "ALICE", PASSWORD)
+
+    assert status == 200
+
+
+async def test_login_holds_no_database_connection_while_it_checks_the_password(
+    anonymous_client: AsyncClient,
+    current_user: User,
+    db_session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    in_transaction: list[bool] = []
+    real_verify = security.verify_password
+
+    async def watching_verify(password: str, hashed: str) -> bool:
+        in_transaction.append(db_session.in_transaction())
+        return await real_verify(password, hashed)
+
+    monkeypatch.setattr(security, "verify_password", watching_verify)
+
+    status, _ = await log_in(anonymous_client, current_user.username, PASSWORD)
+
+    assert status == 200
+    assert in_transaction == [False]

@@ -5,7 +5,8 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.deps import MAX_ID, MAX_PAGE_SIZE
+from app.api.deps import MAX_PAGE_SIZE
+from app.db.base import MAX_ID
 from tests import factories
 
 WIDGET = {"name": "Widget", "price": 9.99}

@@ -16,11 +16,27 @@ async def test_sign_up_returns_the_user_without_the_password(async_client: Async
     assert isinstance(body["id"], int)
 
 
-async def test_sign_up_lower_cases_the_email(async_client: AsyncClient) -> None:
-    response = await async_client.post("/users/", json={**SIGN_UP, "email": "Alice@Example.COM"})
+async def test_sign_up_lower_cases_the_username_and_the_email(async_client: AsyncClient) -> None:
+    response = await async_client.post(
+        "/users/", json={**SIGN_UP, "username": "Alice", "email": "Alice@Example.COM"}
+    )
 
     assert response.status_code == 201
-    assert response.json()["email"] == "alice@example.com"
+    assert (response.json()["username"], response.json()["email"]) == (
+        "alice",
+        "alice@example.com",
+    )
+
+
+async def test_sign_up_stores_look_alike_emails_in_their_plain_form(
+    async_client: AsyncClient,
+) -> None:
+    # Fullwidth letters and the "fi" ligature: NFKC turns them into the letters they look like.
+    response = await async_client.post(
+        "/users/", json={**SIGN_UP, "email": "\uff21lice@\ufb01rm.example.com"}
+    )
+
+    assert response.json()["email"] == "alice@firm.example.com"
 
 
 @pytest.mark.parametrize(
@@ -61,12 +77,27 @@ async def test_duplicate_username_is_a_conflict(
     assert response.json() == {"detail": "A user with this username already exists."}
 
 
-async def test_duplicate_email_in_other_case_is_a_conflict(
-    async_client: AsyncClient, db_session: AsyncSession
+@pytest.mark.parametrize("username", ["Alice", "ALICE", "aLiCe"])
+async def test_a_username_in_another_case_is_a_conflict(
+    async_client: AsyncClient, db_session: AsyncSession, username: str
+) -> None:
+    await factories.create_user(db_session, username="alice")
+
+    response = await async_client.post("/users/", json={**SIGN_UP, "username": username})
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "A user with this username already exists."}
+
+
+@pytest.mark.parametrize(
+    "email", ["ALICE@example.com", "\uff41lice@example.com", "\uff21LICE@EXAMPLE.COM"]
+)
+async def test_an_email_in_another_case_or_form_is_a_conflict(
+    async_client: AsyncClient, db_session: AsyncSession, email: str
 ) -> None:
     await factories.create_user(db_session, email="alice@example.com")
 
-    response = await async_client.post("/users/", json={**SIGN_UP, "email": "ALICE@example.com"})
+    response = await async_client.post("/users/", json={**SIGN_UP, "email": email})
 
     assert response.status_code == 409
     assert response.json() == {"detail": "A user with this email already exists."}
@@ -87,7 +118,7 @@ async def test_read_user(async_client: AsyncClient, db_session: AsyncSession) ->
     response = await async_client.get(f"/users/{user.id}")
 
     assert response.status_code == 200
-    assert response.json() == {"id": user.id, "username": user.username, "email": user.email}
+    assert response.json() == {"id": user.id, "username": user.username}  # no email
 
 
 async def test_missing_user_is_404(async_client: AsyncClient) -> None:
@@ -107,4 +138,4 @@ async def test_list_users_pages_by_id(async_client: AsyncClient, db_session: Asy
     assert ids == sorted(ids)
     assert created <= set(ids)
     assert first_page + second_page == everyone[:4]
-    assert all(set(user) == {"id", "username", "email"} for user in everyone)
+    assert all(set(user) == {"id", "username"} for user in everyone)  # no emails

@@ -1,0 +1,126 @@
+"""Request bodies are capped, and sign-ups{{ ' and logins' if cookiecutter.auth == 'jwt' else '' }} are rate-limited per client address."""
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+import pytest
+from httpx import AsyncClient
+from limits import parse
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import ConnectionPool
+
+from app.api.rate_limit import rate_limiter
+{%- if cookiecutter.auth == "jwt" %}
+from app.auth.config import get_auth_settings
+{%- endif %}
+from app.core.config import get_settings
+
+CHUNK = b" " * 65536
+
+
+async def test_a_body_over_the_limit_is_413(async_client: AsyncClient) -> None:
+    limit = get_settings().max_request_bytes
+
+    at_the_limit = await async_client.post("/items/", content=b" " * limit)
+    over_it = await async_client.post("/items/", content=b" " * (limit + 1))
+
+    assert (at_the_limit.status_code, over_it.status_code) == (422, 413)
+
+
+async def test_a_chunked_body_is_refused_while_it_streams_in(async_client: AsyncClient) -> None:
+    chunks = 4 * get_settings().max_request_bytes // len(CHUNK)
+    sent = 0
+
+    async def body() -> AsyncIterator[bytes]:
+        nonlocal sent
+        for _ in range(chunks):
+            sent += 1
+            yield CHUNK
+
+    response = await async_client.post("/items/", content=body())
+
+    assert response.status_code == 413
+    assert "content-length" not in response.request.headers
+    assert sent < chunks  # the rest was never read
+
+
+def sign_up(n: int) -> dict[str, str]:
+    return {"username": f"limited{n}", "email": f"limited{n}@example.com", "password": "s3cret!!"}
+
+
+@pytest.mark.usefixtures("fresh_rate_limits")
+async def test_sign_ups_over_the_limit_get_429_with_retry_after(
+    async_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "2/minute")
+
+    statuses = [(await async_client.post("/users/", json=sign_up(n))).status_code for n in range(2)]
+    refused = await async_client.post("/users/", json=sign_up(2))
+
+    assert statuses == [201, 201]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.usefixtures("fresh_rate_limits")
+async def test_the_limit_counts_per_client_address(
+    async_client: AsyncClient,
+    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
+    await async_client.post("/users/", json=sign_up(0))
+
+    async with client_at("192.0.2.7") as elsewhere:
+        from_elsewhere = await elsewhere.post("/users/", json=sign_up(1))
+    from_here = await async_client.post("/users/", json=sign_up(2))
+
+    assert (from_elsewhere.status_code, from_here.status_code) == (201, 429)
+{%- if cookiecutter.auth == "jwt" %}
+
+
+@pytest.mark.usefixtures("fresh_rate_limits")
+async def test_logins_over_the_limit_get_429_with_retry_after(
+    anonymous_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_auth_settings(), "login_rate_limit", "2/minute")
+    wrong = {"username": "someone", "password": "wrong password"}
+
+    statuses = [(await anonymous_client.post("/auth/token", data=wrong)).status_code for _ in "ab"]
+    refused = await anonymous_client.post("/auth/token", data=wrong)
+
+    assert statuses == [401, 401]
+    assert refused.status_code == 429
+    assert "Retry-After" in refused.headers
+{%- endif %}
+
+
+@pytest.fixture
+async def redis_limiters() -> AsyncIterator[list[MovingWindowRateLimiter]]:
+    """Two limiters on the Redis server at TEST_REDIS_URL (default redis://localhost:6379), as two
+    worker processes have them; skipped when no server answers there."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379")
+    pools = [ConnectionPool.from_url(url) for _ in range(2)]
+    try:
+        limiters = [rate_limiter(url, connection_pool=pool) for pool in pools]
+        if not await limiters[0].storage.check():
+            pytest.skip(
+                f"no Redis server answers at {url}: start one (`redis-server`, or "
+                "`docker run -p 6379:6379 redis`) or set TEST_REDIS_URL"
+            )
+        yield limiters
+    finally:
+        for pool in pools:
+            await pool.disconnect()
+
+
+async def test_redis_storage_shares_the_counts_between_processes(
+    redis_limiters: list[MovingWindowRateLimiter],
+) -> None:
+    limit, address = parse("3/minute"), f"test-{uuid.uuid4()}"
+
+    hits = [await limiter.hit(limit, "sign-up", address) for limiter in redis_limiters * 2]
+
+    assert hits == [True, True, True, False]
