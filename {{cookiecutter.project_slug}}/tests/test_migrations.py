@@ -1,13 +1,14 @@
 """The migrations build exactly what the models describe, and undo and redo cleanly."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.models import Base
+from app.db.models import Base, User
 from tests.schema import alembic_config
 
 
@@ -40,3 +41,40 @@ async def test_downgrade_to_base_then_upgrade_to_head(engine: AsyncEngine) -> No
 
     assert after_downgrade == {"alembic_version"}
     assert after_upgrade == {"alembic_version", *Base.metadata.tables}
+
+
+async def users_after_upgrading_from_0001(
+    engine: AsyncEngine, users: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Users stored at revision 0001, as they are after `upgrade head` (all rolled back)."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0001"))
+            await connection.execute(
+                insert(User),
+                [{"username": u, "email": e, "hashed_password": "x"} for u, e in users],
+            )
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
+            rows = await connection.execute(select(User.username, User.email).order_by(User.id))
+            return [(username, email) for username, email in rows]
+        finally:
+            await transaction.rollback()
+
+
+async def test_upgrading_makes_stored_names_ignore_case(engine: AsyncEngine) -> None:
+    users = [("Alice", "Alice@Example.COM"), ("bob", "\uff42ob@example.com")]
+
+    after = await users_after_upgrading_from_0001(engine, users)
+
+    assert after == [
+        ("alice", "alice@example.com"),
+        ("bob", "bob@example.com"),
+    ]
+
+
+async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEngine) -> None:
+    users = [("Alice", "first@example.com"), ("alice", "second@example.com")]
+
+    with pytest.raises(RuntimeError, match=r"usernames differ only in case or form.*: alice"):
+        await users_after_upgrading_from_0001(engine, users)
