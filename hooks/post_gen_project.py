@@ -64,8 +64,11 @@ def main() -> int:
     context = json.loads(r"""{{ cookiecutter | jsonify }}""")
     root = Path.cwd()
     remove(root, paths_to_remove(context))
-    # Git ignores .env: its secrets stay on this machine, and differ from project to project.
-    (root / ".env").write_text(local_env((root / ".env.example").read_text()))
+    # Git ignores .env: its secrets stay on this machine, readable by its owner alone, and
+    # differ from project to project.
+    env = root / ".env"
+    env.touch(mode=0o600)
+    env.write_text(local_env((root / ".env.example").read_text()))
     return 0
 
 

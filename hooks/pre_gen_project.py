@@ -16,6 +16,7 @@ RESERVED_SLUGS = frozenset(
     {
         "aiosqlite",
         "alembic",
+        "anyio",
         "app",
         "asgi_lifespan",
         "asyncpg",
@@ -23,6 +24,7 @@ RESERVED_SLUGS = frozenset(
         "fastapi",
         "httpx",
         "hypothesis",
+        "limits",
         "mypy",
         "pwdlib",
         "pydantic",
@@ -33,6 +35,7 @@ RESERVED_SLUGS = frozenset(
         "pytest_cov",
         "pytest_xdist",
         "python_multipart",
+        "redis",
         "ruff",
         "schemathesis",
         "sqlalchemy",

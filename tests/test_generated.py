@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import postgres
+from tests import postgres, redis_server
 from tests.rendering import (
     CODE_OPTIONS,
     TOOL_OPTIONS,
@@ -79,7 +79,7 @@ def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: P
     ids=[f"{workers}-{combination_id(answers)}" for answers, workers in SUITE_RUNS],
 )
 def test_generated_test_suite_passes(answers: Answers, workers: str, tmp_path: Path) -> None:
-    env = {}
+    env = {"TEST_REDIS_URL": redis_server.server_url()}
     if answers["database"] == "postgresql":
         env["TEST_DATABASE_URL"] = postgres.server_url()
     slug = unique_slug()
@@ -192,3 +192,38 @@ def test_drift_test_fails_for_a_model_changed_without_a_revision(tmp_path: Path)
     assert "1 failed, 1 passed" in result.stdout
     assert "test_migrations_match_the_models" in result.stdout
     assert "add_column" in result.stdout
+
+
+# Settings that would break the tests if they reached them: the suite pins every setting, and reads
+# neither these variables nor .env.
+HOSTILE_SETTINGS = {
+    "ENVIRONMENT": "production",
+    "DATABASE_URL": "sqlite+aiosqlite:///./must-not-be-created.db",
+    "SECRET_KEY": "short",
+    "ACCESS_TOKEN_MINUTES": "0",
+    "MAX_REQUEST_BYTES": "10",
+    "SIGN_UP_RATE_LIMIT": "1/hour",
+    "LOGIN_RATE_LIMIT": "1/hour",
+    "RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:1",
+    "ALLOWED_HOSTS": '["nowhere.example"]',
+    "API_DOCS": "false",
+    "CORS_ORIGINS": "not a JSON list",
+}
+
+
+@pytest.mark.parametrize("source", ["dotenv", "environment"])
+def test_generated_suite_passes_whatever_dotenv_and_the_environment_hold(
+    source: str, tmp_path: Path
+) -> None:
+    project = render(tmp_path, {"auth": "jwt"})
+    env = {"TEST_REDIS_URL": redis_server.server_url()}
+    if source == "dotenv":
+        lines = [f"{name}={value}" for name, value in HOSTILE_SETTINGS.items()]
+        (project / ".env").write_text((project / ".env.example").read_text() + "\n".join(lines))
+    else:
+        env.update(HOSTILE_SETTINGS)
+
+    result = run([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (project / "must-not-be-created.db").exists()

@@ -114,6 +114,21 @@ def test_post_gen_remove_deletes_files_and_folders(tmp_path: Path) -> None:
     assert [path.name for path in tmp_path.iterdir()] == ["kept"]
 
 
+def test_local_env_gives_each_commented_out_secret_a_new_value() -> None:
+    example = "ENVIRONMENT=local\n# SECRET_KEY=\nOTHER=1\n"
+
+    first, second = post_gen.local_env(example), post_gen.local_env(example)
+
+    assert re.fullmatch(r"ENVIRONMENT=local\nSECRET_KEY=[\w-]{43}\nOTHER=1\n", first)
+    assert first != second
+
+
+def test_local_env_copies_an_example_without_secrets() -> None:
+    example = "ENVIRONMENT=local\n# A comment about SECRET_KEY=\n"
+
+    assert post_gen.local_env(example) == example
+
+
 def test_every_optional_path_exists_in_the_template() -> None:
     template_project = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 

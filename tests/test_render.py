@@ -163,7 +163,48 @@ def test_database_answer_picks_driver_and_services(rendered: tuple[Answers, Path
         assert ("migrate" in services) == answers["use_alembic"]
     if answers["ci"] == "github":
         job = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
-        assert ("services" in job) == postgresql
+        assert ("postgres" in job["services"]) == postgresql
+        assert ("TEST_DATABASE_URL" in job["env"]) == postgresql
+    if answers["ci"] == "gitlab":
+        job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["test"]
+        services = {service["alias"] for service in job["services"]}
+        assert ("postgres" in services) == postgresql
+        assert ("TEST_DATABASE_URL" in job["variables"]) == postgresql
+
+
+def test_ci_runs_the_redis_tests(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    if answers["ci"] == "github":
+        job = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())["jobs"]["test"]
+        assert "redis" in job["services"]
+        assert job["env"]["TEST_REDIS_URL"] == "redis://localhost:6379"
+    elif answers["ci"] == "gitlab":
+        job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["test"]
+        assert {service["alias"] for service in job["services"]} >= {"redis"}
+        assert job["variables"]["TEST_REDIS_URL"] == "redis://redis:6379"
+    else:
+        assert not (project / ".github").exists()
+        assert not (project / ".gitlab-ci.yml").exists()
+
+
+def test_local_env_holds_a_fresh_secret_and_is_ignored_by_git(
+    rendered: tuple[Answers, Path],
+) -> None:
+    answers, project = rendered
+    env = (project / ".env").read_text()
+    example = (project / ".env.example").read_text()
+
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    assert (project / ".env").stat().st_mode & 0o077 == 0  # the owner's alone
+    assert "\nSECRET_KEY=\n" not in example
+    if answers["auth"] == "jwt":
+        assert "\n# SECRET_KEY=\n" in example
+        key = re.search(r"^SECRET_KEY=(\S{32,})$", env, re.MULTILINE)
+        assert key is not None
+        assert env.replace(key[0], "# SECRET_KEY=") == example
+        assert key[1] not in (project / "README.md").read_text()
+    else:
+        assert env == example
 
 
 def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]) -> None:

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Iterator, Mapping
@@ -37,21 +38,27 @@ def free_port() -> int:
 def live_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
     """Run the server on the given database until the block ends; yield its base URL.
 
-    `settings` are environment variables for the server, over the tests' own.
+    It takes the tests' settings from the environment, with `settings` over them, and runs in an
+    empty folder, so that it reads no `.env`.
     """
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.live_server", str(port)],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test", **(settings or {})},
-    )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        _wait_until_up(server, base_url)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=STARTUP_SECONDS)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DATABASE_URL": database_url,
+        **(settings or {}),
+    }
+    with tempfile.TemporaryDirectory() as empty:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tests.live_server", str(port)], cwd=empty, env=environment
+        )
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            _wait_until_up(server, base_url)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=STARTUP_SECONDS)
 
 
 def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:

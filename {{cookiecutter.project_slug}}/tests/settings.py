@@ -9,11 +9,10 @@ from pydantic_settings import BaseSettings
 
 
 def pin(settings_class: type[BaseSettings], **values: Any) -> None:
-    """Put every setting of the class in the environment: these values, the rest at their defaults.
-
-    The environment outranks `.env`, so neither `.env` nor a variable set outside the run can
-    change what the tests run with.
+    """Put every setting of the class in the environment: these values, the rest at their defaults,
+    and stop the class from reading `.env`: nothing set outside the run changes what tests see.
     """
+    settings_class.model_config["env_file"] = None
     names = set(settings_class.model_fields)
     for variable in [variable for variable in os.environ if variable.lower() in names]:
         del os.environ[variable]
