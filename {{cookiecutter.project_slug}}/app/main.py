@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
+from pydantic import ValidationError
 
 from app.api import errors, health
 from app.api.rate_limit import get_rate_limiter
@@ -15,11 +16,11 @@ from app.api.rate_limit import get_rate_limiter
 from app.auth import router as auth_router
 from app.auth.config import get_auth_settings
 {%- endif %}
-from app.core.config import Settings, get_settings
+from app.core.config import Settings, get_settings, settings_problems
 {%- if not cookiecutter.use_alembic %}
 from app.db import models
 {%- endif %}
-from app.db.session import engine
+from app.db.session import get_engine
 from app.items import router as items_router
 from app.users import router as users_router
 
@@ -30,11 +31,11 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}
-    async with engine.begin() as connection:
+    async with get_engine().begin() as connection:
         await connection.run_sync(models.Base.metadata.create_all)
 {%- endif %}
     yield
-    await engine.dispose()
+    await get_engine().dispose()
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -67,7 +68,11 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-{% if cookiecutter.auth == "jwt" -%}
-get_auth_settings()  # Refuse to start without a proper SECRET_KEY, before serving anything.
-{% endif -%}
-app = create_app(get_settings())
+try:
+    app = create_app(get_settings())
+{%- if cookiecutter.auth == "jwt" %}
+    get_auth_settings()  # a weak SECRET_KEY stops the start too, before anything is served
+{%- endif %}
+except ValidationError as error:
+    # One line that names each refused setting, never its value: no traceback for a typo.
+    raise SystemExit(f"Refusing to start: {settings_problems(error)}") from None

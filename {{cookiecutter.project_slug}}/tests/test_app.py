@@ -1,4 +1,8 @@
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from asgi_lifespan import LifespanManager
@@ -9,11 +13,11 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 from starlette.types import ASGIApp
 
 from app.core.config import Settings
-from app.db import session as db
-from app.db.session import get_db
+from app.db.session import get_db, get_engine
 from app.main import app, create_app
 
 HOST = "api.example.com"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def production(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
@@ -37,13 +41,13 @@ async def test_unknown_route_is_404(async_client: AsyncClient) -> None:
 
 
 async def test_lifespan_disposes_the_engine_at_shutdown() -> None:
-    pool_before = db.engine.sync_engine.pool
+    pool_before = get_engine().sync_engine.pool
 
     async with LifespanManager(app):
-        assert db.engine.sync_engine.pool is pool_before
+        assert get_engine().sync_engine.pool is pool_before
 
     # dispose() closes the pool's connections and puts a new, empty pool in its place.
-    assert db.engine.sync_engine.pool is not pool_before
+    assert get_engine().sync_engine.pool is not pool_before
 
 
 def test_production_refuses_to_start_without_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,3 +117,32 @@ async def test_no_free_database_connection_is_503_with_retry_after(
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
+
+
+def test_a_bad_setting_stops_the_start_with_one_line_that_shows_no_value(tmp_path: Path) -> None:
+    secret = "a-password-not-to-be-shown"
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "ENVIRONMENT": "production",
+        "DATABASE_URL": f"mysql://user:{secret}@db.example.com/app",
+        "SECRET_KEY": secret,
+    }
+    environment.pop("ALLOWED_HOSTS")
+
+    # From an empty folder, so that no .env is read: as a deployment starts it.
+    result = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "app.main:app"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 1
+    assert output.startswith("Refusing to start: DATABASE_URL: ")
+    assert len(output.splitlines()) == 1
+    assert secret not in output

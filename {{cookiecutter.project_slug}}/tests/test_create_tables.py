@@ -4,8 +4,8 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from app.db import session as db
 from app.db.models import Base
+from app.db.session import get_engine
 from app.main import app
 
 
@@ -15,9 +15,9 @@ def table_names(connection: Connection) -> set[str]:
 
 async def test_lifespan_creates_every_table() -> None:
     # With SQLite in memory, disposing the engine leaves an empty database to start from.
-    await db.engine.dispose()
+    await get_engine().dispose()
 
-    async with LifespanManager(app), db.engine.connect() as connection:
+    async with LifespanManager(app), get_engine().connect() as connection:
         tables = await connection.run_sync(table_names)
 
     assert tables >= set(Base.metadata.tables)

@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import Annotated, Literal, Self
 
 from limits import parse
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -86,3 +86,15 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problems(error: ValidationError) -> str:
+    """The refused settings, on one line, by their variables' names and without their values."""
+    problems = []
+    for problem in error.errors():
+        if problem["type"] == "default_factory_not_called":
+            continue  # a consequence of another refused setting, reported on its own
+        message = problem["msg"].removeprefix("Value error, ")
+        names = ".".join(str(part) for part in problem["loc"]).upper()
+        problems.append(f"{names}: {message}" if names else message)
+    return "; ".join(problems)

@@ -1,16 +1,24 @@
-"""The engine, the session factory and the `get_db` dependency."""
+"""The app's engine and sessions, made on first use, and the `get_db` dependency."""
 
 from collections.abc import AsyncIterator
+from functools import cache
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
 from app.db.engine import create_engine
 
-engine = create_engine(get_settings().database_url)
-SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+@cache
+def get_engine() -> AsyncEngine:
+    return create_engine(get_settings().database_url)
+
+
+@cache
+def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(get_engine(), expire_on_commit=False)
 
 
 async def get_db() -> AsyncIterator[AsyncSession]:
-    async with SessionLocal() as session:
+    async with get_sessionmaker()() as session:
         yield session
