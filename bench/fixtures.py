@@ -21,7 +21,7 @@ DROP_CREATE = '''
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.db.models import Base
+from app.models import Base
 
 
 @pytest.fixture

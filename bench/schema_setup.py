@@ -22,7 +22,7 @@ import asyncio, statistics, sys, time
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.models import Base
+from app.models import Base
 from tests.schema import create_schema
 
 

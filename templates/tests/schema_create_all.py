@@ -2,7 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.models import Base
+from app.models import Base
 
 
 async def create_schema(connection: AsyncConnection) -> None:

@@ -10,16 +10,16 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from pydantic import ValidationError
 
+{% if not cookiecutter.use_alembic -%}
+from app import models
+{% endif -%}
 from app.api import errors, health
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
-from app.auth.config import get_auth_settings
+from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings, settings_problems
-{%- if not cookiecutter.use_alembic %}
-from app.db import models
-{%- endif %}
 from app.db.session import get_engine
 from app.items import router as items_router
 from app.users import router as users_router
@@ -61,7 +61,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
-    app.include_router(auth_router.router)
+    app.include_router(auth_router.router)  # first: /users/me goes before /users/{user_id}
+    app.include_router(users_router.directory, dependencies=signed_in)
+{%- else %}
+    app.include_router(users_router.directory)
 {%- endif %}
     app.include_router(users_router.router)
     app.include_router(items_router.router)
@@ -70,9 +73,6 @@ def create_app(settings: Settings) -> FastAPI:
 
 try:
     app = create_app(get_settings())
-{%- if cookiecutter.auth == "jwt" %}
-    get_auth_settings()  # a weak SECRET_KEY stops the start too, before anything is served
-{%- endif %}
 except ValidationError as error:
     # One line that names each refused setting, never its value: no traceback for a typo.
     raise SystemExit(f"Refusing to start: {settings_problems(error)}") from None

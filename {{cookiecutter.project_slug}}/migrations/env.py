@@ -11,8 +11,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from app import models
 from app.core.config import get_settings
-from app.db import models
 from app.db.engine import create_engine
 
 config = context.config

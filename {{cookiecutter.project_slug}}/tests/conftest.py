@@ -11,11 +11,8 @@ from starlette.types import ASGIApp
 
 # tests/database.py makes the test database; it is a plugin (its fixtures and hooks serve every
 # test) that is also read here, before the app is imported.
-pytest_plugins = ["tests.database"]
+pytest_plugins = ["tests.database", "tests.live_server"]
 pytest.register_assert_rewrite("tests.database")
-{% if cookiecutter.auth == "jwt" -%}
-from app.auth.config import AuthSettings
-{% endif -%}
 from app.core.config import Settings
 from tests.database import TEST_DATABASE_URL
 from tests.settings import pin
@@ -23,16 +20,10 @@ from tests.settings import pin
 # The app reads its settings when first imported: pin every one of them before that, so that no
 # test can reach the database named in the environment or in `.env`, and nothing there can change
 # what the tests see. Rate limits are lifted: the tests that need one set their own.
-NO_RATE_LIMIT = "1000000/minute"
-pin(Settings, environment="test", database_url=TEST_DATABASE_URL, sign_up_rate_limit=NO_RATE_LIMIT)
-{%- if cookiecutter.auth == "jwt" %}
-pin(
-    AuthSettings,
-    environment="test",
-    secret_key="tests-only-signing-key-0123456789-abcdefghijklmnop",
-    login_rate_limit=NO_RATE_LIMIT,
-)
-{%- endif %}
+NO_RATE_LIMITS = {
+    name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
+}
+pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
 
 from app.api.rate_limit import get_rate_limiter
 {% if cookiecutter.auth == "jwt" -%}

@@ -1,10 +1,12 @@
 """A real server process: uvicorn serving the app on loopback, on a database of its own.
 
-`python -m tests.live_server PORT` runs it as the tests start it: with the tests' cheap password
-hashing, unless LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an
-error, so that a warning shows as a 500 that the tests see.
+A plugin (see conftest.py): its fixtures serve the `live` tests. `python -m tests.live_server PORT`
+runs the server as the tests start it: with the tests' cheap password hashing, unless
+LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an error, so that a
+warning shows as a 500 that the tests see.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -12,19 +14,82 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from sqlalchemy.exc import SAWarning
 
 from app.core import security
+from app.core.config import Settings
+from app.db.engine import create_engine
 from tests.factories import CHEAP_PASSWORD_HASH
+from tests.schema import create_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
+FLOOD = 250
+# A request sent while a flood is being served must be answered within this many seconds.
+ANSWER_SECONDS = 2
+# Production's rate limits, which the tests otherwise lift.
+RATE_LIMITS = {
+    name.upper(): str(field.default)
+    for name, field in Settings.model_fields.items()
+    if name.endswith("_rate_limit")
+}
+
+
+@pytest.fixture
+async def live_database(live_database_url: str) -> str:
+    """The server's database, with the schema built as for the tests."""
+    engine = create_engine(live_database_url)
+    async with engine.begin() as connection:
+        await create_schema(connection)
+    await engine.dispose()
+    return live_database_url
+
+
+@pytest.fixture
+def server(live_database: str) -> Iterator[str]:
+    """The server's base URL, with the tests' settings."""
+    with live_server(live_database) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def production_server(live_database: str) -> Iterator[str]:
+    """The server's base URL, with production's password hashing and rate limits."""
+    with live_server(live_database, {"LIVE_SERVER_HASHING": "production", **RATE_LIMITS}) as url:
+        yield url
+
+
+def client(base_url: str) -> httpx.AsyncClient:
+    """A client that may keep a whole flood of requests open at once."""
+    limits = httpx.Limits(max_connections=FLOOD + 1)
+    return httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits)
+
+
+async def flood(
+    base_url: str,
+    send: Callable[[httpx.AsyncClient, int], Coroutine[Any, Any, httpx.Response]],
+) -> tuple[Counter[int], httpx.Response, float]:
+    """FLOOD concurrent requests, and one `GET /items/` sent while they are served.
+
+    Returns the flood's statuses, and the other request's response and seconds to answer.
+    """
+    async with client(base_url) as flooding, client(base_url) as other:
+        requests = [asyncio.create_task(send(flooding, n)) for n in range(FLOOD)]
+        await asyncio.sleep(0.2)  # the flood is under way
+        started = time.monotonic()
+        answer = await other.get("/items/")
+        seconds = time.monotonic() - started
+        statuses = Counter(response.status_code for response in await asyncio.gather(*requests))
+    return statuses, answer, seconds
 
 
 def free_port() -> int:

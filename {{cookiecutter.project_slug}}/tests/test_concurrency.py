@@ -4,86 +4,21 @@ Marked `live`: `uv run pytest -m "not live"` leaves them out of a quick run.
 """
 
 import asyncio
-import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator
-from typing import Any
 
 import httpx
 import pytest
 from limits import parse
 from sqlalchemy import func, select
 
-{% if cookiecutter.auth == "jwt" -%}
-from app.auth.config import AuthSettings
-{% endif -%}
-from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.live_server import live_server
-from tests.schema import create_schema
+from tests.live_server import ANSWER_SECONDS, RATE_LIMITS, client, flood
 
 pytestmark = pytest.mark.live
 
 SIGN_UPS = 200
-FLOOD = 250
-SIGN_UP_RATE_LIMIT = Settings.model_fields["sign_up_rate_limit"].default
 ITEMS = 20
-# A request sent while a flood is being served must be answered within this many seconds.
-ANSWER_SECONDS = 2
-
-
-@pytest.fixture
-async def live_database(live_database_url: str) -> str:
-    """The server's database, with the schema built as for the tests."""
-    engine = create_engine(live_database_url)
-    async with engine.begin() as connection:
-        await create_schema(connection)
-    await engine.dispose()
-    return live_database_url
-
-
-@pytest.fixture
-def server(live_database: str) -> Iterator[str]:
-    with live_server(live_database) as base_url:
-        yield base_url
-
-
-@pytest.fixture
-def production_server(live_database: str) -> Iterator[str]:
-    """The server with production's password hashing and its default rate limits."""
-    settings = {
-        "LIVE_SERVER_HASHING": "production",
-        "SIGN_UP_RATE_LIMIT": SIGN_UP_RATE_LIMIT,
-{%- if cookiecutter.auth == "jwt" %}
-        "LOGIN_RATE_LIMIT": AuthSettings.model_fields["login_rate_limit"].default,
-{%- endif %}
-    }
-    with live_server(live_database, settings) as base_url:
-        yield base_url
-
-
-def client(base_url: str) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=FLOOD + 1)
-    return httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits)
-
-
-async def flood(
-    base_url: str,
-    send: Callable[[httpx.AsyncClient, int], Coroutine[Any, Any, httpx.Response]],
-) -> tuple[Counter[int], httpx.Response, float]:
-    """FLOOD concurrent requests, and one `GET /items/` sent while they are served.
-
-    Returns the flood's statuses, and the other request's response and seconds to answer.
-    """
-    async with client(base_url) as flooding, client(base_url) as other:
-        requests = [asyncio.create_task(send(flooding, n)) for n in range(FLOOD)]
-        await asyncio.sleep(0.2)  # the flood is under way
-        started = time.monotonic()
-        answer = await other.get("/items/")
-        seconds = time.monotonic() - started
-        statuses = Counter(response.status_code for response in await asyncio.gather(*requests))
-    return statuses, answer, seconds
 
 
 async def test_a_sign_up_flood_is_limited_and_other_requests_are_answered(
@@ -95,24 +30,8 @@ async def test_a_sign_up_flood_is_limited_and_other_requests_are_answered(
     )
 
     assert set(statuses) == {201, 429}
-    assert statuses[201] <= parse(SIGN_UP_RATE_LIMIT).amount
+    assert statuses[201] <= parse(RATE_LIMITS["SIGN_UP_RATE_LIMIT"]).amount
     assert (answer.status_code, seconds < ANSWER_SECONDS) == (200, True)
-{%- if cookiecutter.auth == "jwt" %}
-
-
-async def test_a_login_flood_gets_only_401_and_429_and_other_requests_are_answered(
-    production_server: str,
-) -> None:
-    statuses, answer, seconds = await flood(
-        production_server,
-        lambda client, n: client.post(
-            "/auth/token", data={"username": f"nobody{n}", "password": "wrong password"}
-        ),
-    )
-
-    assert set(statuses) == {401, 429}
-    assert (answer.status_code, seconds < ANSWER_SECONDS) == (200, True)
-{%- endif %}
 
 
 def sign_up(username: str) -> dict[str, str]:

@@ -4,9 +4,9 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from app.db.models import Base
 from app.db.session import get_engine
 from app.main import app
+from app.models import Base
 
 
 def table_names(connection: Connection) -> set[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.models import Base, User
+from app.models import Base, User
 from tests.schema import alembic_config
 
 

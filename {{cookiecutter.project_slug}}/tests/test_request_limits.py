@@ -1,4 +1,4 @@
-"""Request bodies are capped, and sign-ups{{ ' and logins' if cookiecutter.auth == 'jwt' else '' }} are rate-limited per client address."""
+"""Request bodies are capped, and sign-ups are rate-limited per client address."""
 
 import os
 import uuid
@@ -12,9 +12,6 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 
 from app.api.rate_limit import rate_limiter
-{%- if cookiecutter.auth == "jwt" %}
-from app.auth.config import get_auth_settings
-{%- endif %}
 from app.core.config import get_settings
 
 CHUNK = b" " * 65536
@@ -78,23 +75,6 @@ async def test_the_limit_counts_per_client_address(
     from_here = await async_client.post("/users/", json=sign_up(2))
 
     assert (from_elsewhere.status_code, from_here.status_code) == (201, 429)
-{%- if cookiecutter.auth == "jwt" %}
-
-
-@pytest.mark.usefixtures("fresh_rate_limits")
-async def test_logins_over_the_limit_get_429_with_retry_after(
-    anonymous_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(get_auth_settings(), "login_rate_limit", "2/minute")
-    wrong = {"username": "someone", "password": "wrong password"}
-
-    statuses = [(await anonymous_client.post("/auth/token", data=wrong)).status_code for _ in "ab"]
-    refused = await anonymous_client.post("/auth/token", data=wrong)
-
-    assert statuses == [401, 401]
-    assert refused.status_code == 429
-    assert "Retry-After" in refused.headers
-{%- endif %}
 
 
 @pytest.fixture

@@ -28,3 +28,5 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+# For routers whose every route needs a signed-in user.
+signed_in = [Depends(get_current_user)]

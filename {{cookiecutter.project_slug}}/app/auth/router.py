@@ -6,12 +6,13 @@ from pydantic import BaseModel, ValidationError
 from app.api.deps import SessionDep
 from app.api.rate_limit import RateLimit
 from app.auth import service
-from app.auth.config import get_auth_settings
+from app.auth.deps import CurrentUser
 from app.auth.tokens import create_access_token
-from app.users.schemas import Password, Username
+from app.core.config import get_settings
+from app.users.schemas import Password, Username, UserPrivate
 
-router = APIRouter(prefix="/auth", tags=["auth"])
-login_rate_limit = RateLimit("login", lambda: get_auth_settings().login_rate_limit)
+router = APIRouter()
+login_rate_limit = RateLimit("login", lambda: get_settings().login_rate_limit)
 
 
 class LoginForm(BaseModel):
@@ -35,7 +36,8 @@ class Token(BaseModel):
 
 
 @router.post(
-    "/token",
+    "/auth/token",
+    tags=["auth"],
     dependencies=[Depends(login_rate_limit)],
     responses={
         status.HTTP_401_UNAUTHORIZED: {"description": "Incorrect username or password"},
@@ -62,3 +64,9 @@ async def login(form: Annotated[LoginForm, Form()], session: SessionDep) -> Toke
             headers={"WWW-Authenticate": "Bearer"},
         )
     return Token(access_token=create_access_token(user_id))
+
+
+@router.get("/users/me", tags=["users"])
+async def read_me(current_user: CurrentUser) -> UserPrivate:
+    """Read the signed-in user, email included."""
+    return UserPrivate.model_validate(current_user)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from app.auth.config import get_auth_settings
+from app.core.config import get_settings
 from app.db.base import MAX_ID
 
 ALGORITHM = "HS256"
@@ -13,7 +13,7 @@ MAX_SUBJECT_LENGTH = len(str(MAX_ID))
 
 
 def create_access_token(user_id: int, *, lifetime: timedelta | None = None) -> str:
-    settings = get_auth_settings()
+    settings = get_settings()
     now = datetime.now(UTC)
     expires = now + (lifetime or timedelta(minutes=settings.access_token_minutes))
     claims = {"sub": str(user_id), "iat": now, "exp": expires}
@@ -25,7 +25,7 @@ def user_id_from_token(token: str) -> int | None:
     try:
         claims = jwt.decode(
             token,
-            get_auth_settings().secret_key.get_secret_value(),
+            get_settings().secret_key.get_secret_value(),
             algorithms=[ALGORITHM],
             options={"require": ["sub", "exp"]},
         )

@@ -1,10 +1,22 @@
 """Settings, read from the environment and from `.env`."""
 
+{% if cookiecutter.auth == "jwt" -%}
+import secrets
+{% endif -%}
 from functools import lru_cache
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
 from limits import parse
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+{%- if cookiecutter.auth == "jwt" %}
+    SecretStr,
+{%- endif %}
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -12,8 +24,13 @@ from sqlalchemy.exc import ArgumentError
 DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
 # Where the settings may be left loose: a developer's machine and the test suite.
 DEVELOPMENT = frozenset({"local", "test"})
-
-Environment = Literal["local", "test", "staging", "production"]
+{%- if cookiecutter.auth == "jwt" %}
+MIN_SECRET_KEY_LENGTH = 32
+# A key typed by hand ("xxxx...", "changeme" repeated) has few different characters; a generated
+# one of 43 characters has about 30.
+MIN_SECRET_KEY_CHARACTERS = 16
+GENERATE_A_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+{%- endif %}
 
 
 def _rate_limit(value: str) -> str:
@@ -22,22 +39,27 @@ def _rate_limit(value: str) -> str:
 
 
 RateLimit = Annotated[str, AfterValidator(_rate_limit)]
-# Shared by every settings class: an empty variable counts as unset, and a refused value is never
-# repeated in the error, since it may be a secret.
-SETTINGS_CONFIG = SettingsConfigDict(
-    env_file=".env",
-    env_file_encoding="utf-8",
-    extra="ignore",
-    env_ignore_empty=True,
-    hide_input_in_errors=True,
-)
 
 
 class Settings(BaseSettings):
-    model_config = SETTINGS_CONFIG
+    # An empty variable counts as unset, and no error repeats a refused value: it may be a secret.
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,
+        hide_input_in_errors=True,
+    )
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
-    environment: Environment = "local"
+    environment: Literal["local", "test", "staging", "production"] = "local"
+    # /docs, /redoc and /openapi.json: on in local development, off elsewhere unless asked for.
+    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
+    # Host headers the app answers: any in local development; elsewhere they must be named.
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else [],
+        validate_default=True,
+    )
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/{{ cookiecutter.project_slug }}"
     # Each process keeps up to db_pool_size connections and opens up to db_max_overflow more under
@@ -51,16 +73,17 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 {%- endif %}
     cors_origins: list[str] = []
-    # Host headers the app answers: any in local development; elsewhere they must be named.
-    allowed_hosts: list[str] = Field(
-        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else []
-    )
-    # /docs, /redoc and /openapi.json: on in local development, off elsewhere unless asked for.
-    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
     max_request_bytes: int = Field(default=1024 * 1024, ge=0)
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = "memory://"
+{%- if cookiecutter.auth == "jwt" %}
+    # Signs the access tokens. Outside local development it must be set, and strong; locally, when
+    # unset, a random key is made at each start, which signs everyone out on a restart.
+    secret_key: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    access_token_minutes: int = Field(default=30, ge=1)
+    login_rate_limit: RateLimit = "10/minute"
+{%- endif %}
 
     @field_validator("database_url")
     @classmethod
@@ -70,17 +93,47 @@ class Settings(BaseSettings):
         except ArgumentError:
             driver = None
         if driver != DRIVER:
-            raise ValueError(f"DATABASE_URL must be a SQLAlchemy URL starting with {DRIVER}://")
+            raise ValueError(f"must be a SQLAlchemy URL starting with {DRIVER}://")
         return value
 
-    @model_validator(mode="after")
-    def _hosts_named_outside_local_development(self) -> Self:
-        if not self.allowed_hosts:
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts_named_outside_local_development(
+        cls, hosts: list[str], info: ValidationInfo
+    ) -> list[str]:
+        if not hosts:
             raise ValueError(
-                f"ALLOWED_HOSTS must name the hosts that clients reach the service by when "
-                f'ENVIRONMENT is {self.environment}, as a JSON list, e.g. ["api.example.com"]'
+                "must name the hosts that clients reach the service by, as a JSON list, e.g. "
+                f'["api.example.com"], when ENVIRONMENT is {info.data["environment"]}'
             )
-        return self
+        return hosts
+{%- if cookiecutter.auth == "jwt" %}
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret_key_outside_local_development(
+        cls, key: SecretStr, info: ValidationInfo
+    ) -> SecretStr:
+        environment = info.data.get("environment")
+        if environment in DEVELOPMENT:
+            return key if key.get_secret_value() else SecretStr(secrets.token_urlsafe(32))
+        if problem := secret_key_problem(key.get_secret_value()):
+            raise ValueError(
+                f"{problem}, and ENVIRONMENT is {environment}: generate a key with {GENERATE_A_KEY}"
+            )
+        return key
+
+
+def secret_key_problem(key: str) -> str | None:
+    """What makes this key too weak to sign tokens with, or None."""
+    if not key:
+        return "is not set"
+    if len(key.strip()) < MIN_SECRET_KEY_LENGTH:
+        return f"is shorter than {MIN_SECRET_KEY_LENGTH} characters (spaces aside)"
+    if len(set(key)) < MIN_SECRET_KEY_CHARACTERS:
+        return f"has fewer than {MIN_SECRET_KEY_CHARACTERS} different characters"
+    return None
+{%- endif %}
 
 
 @lru_cache

@@ -1,4 +1,8 @@
-from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ForeignKey, {% endif %}String
+{% if cookiecutter.auth == "jwt" -%}
+from sqlalchemy import ForeignKey, String
+{% else -%}
+from sqlalchemy import String
+{% endif -%}
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base

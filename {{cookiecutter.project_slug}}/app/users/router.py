@@ -2,18 +2,14 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from app.api.deps import Id, Limit, Offset, SessionDep
 from app.api.rate_limit import RateLimit
-{%- if cookiecutter.auth == "jwt" %}
-from app.auth.deps import CurrentUser, get_current_user
-{%- endif %}
 from app.core.config import get_settings
 from app.users import service
 from app.users.schemas import UserCreate, UserPrivate, UserPublic
 
+# Signing up, open to anyone; reading users, which app/main.py may put behind a sign-in.
 router = APIRouter(prefix="/users", tags=["users"])
+directory = APIRouter(prefix="/users", tags=["users"])
 sign_up_rate_limit = RateLimit("sign-up", lambda: get_settings().sign_up_rate_limit)
-{%- if cookiecutter.auth == "jwt" %}
-signed_in = [Depends(get_current_user)]
-{%- endif %}
 
 
 @router.post(
@@ -36,17 +32,7 @@ async def create_user(user_in: UserCreate, session: SessionDep) -> UserPrivate:
     return UserPrivate.model_validate(user)
 
 
-{%- if cookiecutter.auth == "jwt" %}
-
-
-@router.get("/me")
-async def read_me(current_user: CurrentUser) -> UserPrivate:
-    """Read the signed-in user, email included."""
-    return UserPrivate.model_validate(current_user)
-{%- endif %}
-
-
-@router.get("/"{% if cookiecutter.auth == "jwt" %}, dependencies=signed_in{% endif %})
+@directory.get("/")
 async def list_users(
     session: SessionDep, offset: Offset = 0, limit: Limit = 20
 ) -> list[UserPublic]:
@@ -55,7 +41,7 @@ async def list_users(
     return [UserPublic.model_validate(user) for user in users]
 
 
-@router.get("/{user_id}"{% if cookiecutter.auth == "jwt" %}, dependencies=signed_in{% endif %})
+@directory.get("/{user_id}")
 async def read_user(user_id: Id, session: SessionDep) -> UserPublic:
     """Read one user's id and username."""
     user = await service.get_user(session, user_id=user_id)

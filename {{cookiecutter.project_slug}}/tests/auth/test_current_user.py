@@ -4,8 +4,8 @@ import jwt
 import pytest
 from httpx import AsyncClient
 
-from app.auth.config import get_auth_settings
 from app.auth.tokens import ALGORITHM, create_access_token
+from app.core.config import get_settings
 from app.users.models import User
 
 
@@ -50,7 +50,7 @@ async def test_a_bad_or_missing_token_is_401(
     anonymous_client: AsyncClient, current_user: User, authorization: str | None
 ) -> None:
     token = create_access_token(current_user.id)
-    key = get_auth_settings().secret_key.get_secret_value()
+    key = get_settings().secret_key.get_secret_value()
     headers = {
         "tampered": f"Bearer {tampered(token)}",
         "expired": f"Bearer {create_access_token(current_user.id, lifetime=timedelta(seconds=-1))}",

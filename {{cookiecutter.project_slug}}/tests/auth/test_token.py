@@ -3,6 +3,7 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import security
+from app.core.config import get_settings
 from app.users.models import User
 from tests import factories
 
@@ -100,3 +101,19 @@ async def test_login_holds_no_database_connection_while_it_checks_the_password(
 
     assert status == 200
     assert in_transaction == [False]
+
+
+@pytest.mark.usefixtures("fresh_rate_limits")
+async def test_logins_over_the_limit_get_429_with_retry_after(
+    anonymous_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "login_rate_limit", "2/minute")
+
+    statuses = [(await log_in(anonymous_client, "someone", "wrong password"))[0] for _ in "ab"]
+    refused = await anonymous_client.post(
+        "/auth/token", data={"username": "someone", "password": "wrong password"}
+    )
+
+    assert statuses == [401, 401]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60

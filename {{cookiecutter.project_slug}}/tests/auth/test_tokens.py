@@ -7,8 +7,8 @@ import jwt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.auth.config import get_auth_settings
 from app.auth.tokens import ALGORITHM, user_id_from_token
+from app.core.config import get_settings
 from app.db.base import MAX_ID
 
 JSON_VALUES = st.recursive(
@@ -40,7 +40,7 @@ CLAIMS = st.fixed_dictionaries(
 
 def signed(claims: dict[str, object]) -> str:
     """A token with these claims, signed with the app's key (PyJWS signs any payload as it is)."""
-    key = get_auth_settings().secret_key.get_secret_value()
+    key = get_settings().secret_key.get_secret_value()
     return jwt.PyJWS().encode(json.dumps(claims).encode(), key, algorithm=ALGORITHM)
 
 

@@ -1,0 +1,24 @@
+"""A flood of wrong logins against a real server process, at production's password cost.
+
+Marked `live`: `uv run pytest -m "not live"` leaves it out of a quick run.
+"""
+
+import pytest
+
+from tests.live_server import ANSWER_SECONDS, flood
+
+pytestmark = pytest.mark.live
+
+
+async def test_a_login_flood_gets_only_401_and_429_and_other_requests_are_answered(
+    production_server: str,
+) -> None:
+    statuses, answer, seconds = await flood(
+        production_server,
+        lambda client, n: client.post(
+            "/auth/token", data={"username": f"nobody{n}", "password": "wrong password"}
+        ),
+    )
+
+    assert set(statuses) == {401, 429}
+    assert (answer.status_code, seconds < ANSWER_SECONDS) == (200, True)
