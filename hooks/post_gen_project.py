@@ -25,6 +25,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/test_migrations.py": ("use_alembic", frozenset({True})),
     "tests/test_create_tables.py": ("use_alembic", frozenset({False})),
     "app/auth": ("auth", frozenset({"jwt"})),
+    "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
     "tests/items/test_ownership.py": ("auth", frozenset({"jwt"})),
 }

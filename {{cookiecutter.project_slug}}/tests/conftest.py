@@ -1,17 +1,19 @@
-"""Fixtures: a test database, a session per test that is always rolled back, a client."""
+"""Fixtures: a session per test that is always rolled back, and the app, started once.
+
+The test database comes from tests/database.py, the clients from tests/clients.py, and the live
+server from tests/live_server.py: plugins, whose fixtures and hooks serve every test.
+"""
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 
 import pytest
 from asgi_lifespan import LifespanManager
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp
 
-# tests/database.py makes the test database; it is a plugin (its fixtures and hooks serve every
-# test) that is also read here, before the app is imported.
-pytest_plugins = ["tests.database", "tests.live_server"]
+pytest_plugins = ["tests.database", "tests.clients", "tests.live_server"]
 pytest.register_assert_rewrite("tests.database")
 from app.core.config import Settings
 from tests.database import TEST_DATABASE_URL
@@ -26,16 +28,10 @@ NO_RATE_LIMITS = {
 pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
 
 from app.api.rate_limit import get_rate_limiter
-{% if cookiecutter.auth == "jwt" -%}
-from app.auth.tokens import create_access_token
-{% endif -%}
 from app.core import security
-from app.db.session import get_db
 from app.main import app
-{%- if cookiecutter.auth == "jwt" %}
-from app.users.models import User
-{%- endif %}
 from tests import factories
+from tests.api_client import client_for
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -81,63 +77,9 @@ async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
         yield manager.app
 
 
-@asynccontextmanager
-async def client_for(
-    started_app: ASGIApp, db_session: AsyncSession, address: str = "127.0.0.1"
-) -> AsyncIterator[AsyncClient]:
-    """A client at this address for the app, in which every request uses the test's session."""
-
-    async def use_test_session() -> AsyncIterator[AsyncSession]:
-        yield db_session
-
-    app.dependency_overrides[get_db] = use_test_session
-    try:
-        transport = ASGITransport(app=started_app, client=(address, 50000))
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-    finally:
-        app.dependency_overrides.pop(get_db, None)
-
-
 @pytest.fixture
 def client_at(
     started_app: ASGIApp, db_session: AsyncSession
 ) -> Callable[[str], AbstractAsyncContextManager[AsyncClient]]:
     """Clients from other addresses, whose requests use the test's session."""
     return lambda address: client_for(started_app, db_session, address)
-{%- if cookiecutter.auth == "jwt" %}
-
-
-@pytest.fixture
-async def current_user(db_session: AsyncSession) -> User:
-    return await factories.create_user(db_session)
-
-
-@pytest.fixture
-async def async_client(
-    started_app: ASGIApp, db_session: AsyncSession, current_user: User
-) -> AsyncIterator[AsyncClient]:
-    """A client signed in as `current_user`, whose requests use the test's session."""
-    async with client_for(started_app, db_session) as client:
-        client.headers["Authorization"] = f"Bearer {create_access_token(current_user.id)}"
-        yield client
-
-
-@pytest.fixture
-async def anonymous_client(
-    started_app: ASGIApp, db_session: AsyncSession
-) -> AsyncIterator[AsyncClient]:
-    """A client without a token, whose requests use the test's session."""
-    async with client_for(started_app, db_session) as client:
-        yield client
-{%- else %}
-
-
-@pytest.fixture
-async def async_client(
-    started_app: ASGIApp, db_session: AsyncSession
-) -> AsyncIterator[AsyncClient]:
-    """A client whose requests use the test's session."""
-    async with client_for(started_app, db_session) as client:
-        yield client
-{%- endif %}

@@ -42,18 +42,14 @@ async def create_item(
     description: str | None = None,
 {%- if cookiecutter.auth == "jwt" %}
     owner: User | None = None,
+{%- endif %}
 ) -> Item:
-    owner = owner or await create_user(session)
     return await items_service.create_item(
         session,
         name=name or f"item {next(_sequence)}",
         price=price,
         description=description,
-        owner_id=owner.id,
-    )
-{%- else %}
-) -> Item:
-    return await items_service.create_item(
-        session, name=name or f"item {next(_sequence)}", price=price, description=description
-    )
+{%- if cookiecutter.auth == "jwt" %}
+        owner_id=(owner or await create_user(session)).id,
 {%- endif %}
+    )

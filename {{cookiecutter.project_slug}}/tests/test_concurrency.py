@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.db.engine import create_engine
 from app.users.models import User
+from tests.clients import live_owner_headers
 from tests.live_server import ANSWER_SECONDS, RATE_LIMITS, client, flood
 
 pytestmark = pytest.mark.live
@@ -69,22 +70,9 @@ async def test_racing_sign_ups_end_in_one_user_per_name_and_conflicts(
     assert await usernames_stored(live_database) == Counter(set(names))
 
 
-async def owner_headers(client: httpx.AsyncClient) -> dict[str, str]:
-{%- if cookiecutter.auth == "jwt" %}
-    """Headers that sign requests in as a new user, who will own the items made with them."""
-    account = {"username": "owner", "password": "s3cret!!"}
-    await client.post("/users/", json={**account, "email": "owner@example.com"})
-    token = (await client.post("/auth/token", data=account)).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
-{%- else %}
-    """Headers for the requests that make and change items: none, the API is open."""
-    return {}
-{%- endif %}
-
-
 async def test_racing_changes_and_deletions_of_one_item_tell_the_truth(server: str) -> None:
     async with client(server) as racer:
-        headers = await owner_headers(racer)
+        headers = await live_owner_headers(racer)
         made = [
             await racer.post("/items/", json={"name": f"item {n}", "price": 1}, headers=headers)
             for n in range(ITEMS)

@@ -1,36 +1,20 @@
 """Settings, read from the environment and from `.env`."""
 
-{% if cookiecutter.auth == "jwt" -%}
-import secrets
-{% endif -%}
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated
 
 from limits import parse
-from pydantic import (
-    AfterValidator,
-    Field,
-{%- if cookiecutter.auth == "jwt" %}
-    SecretStr,
-{%- endif %}
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
-# Where the settings may be left loose: a developer's machine and the test suite.
-DEVELOPMENT = frozenset({"local", "test"})
+from app.core.environment import DEVELOPMENT, Environment
 {%- if cookiecutter.auth == "jwt" %}
-MIN_SECRET_KEY_LENGTH = 32
-# A key typed by hand ("xxxx...", "changeme" repeated) has few different characters; a generated
-# one of 43 characters has about 30.
-MIN_SECRET_KEY_CHARACTERS = 16
-GENERATE_A_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+from app.core.secret_key import NO_SECRET_KEY, SecretKey
 {%- endif %}
+
+DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
 
 
 def _rate_limit(value: str) -> str:
@@ -52,7 +36,7 @@ class Settings(BaseSettings):
     )
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
-    environment: Literal["local", "test", "staging", "production"] = "local"
+    environment: Environment = "local"
     # /docs, /redoc and /openapi.json: on in local development, off elsewhere unless asked for.
     api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
     # Host headers the app answers: any in local development; elsewhere they must be named.
@@ -78,9 +62,8 @@ class Settings(BaseSettings):
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = "memory://"
 {%- if cookiecutter.auth == "jwt" %}
-    # Signs the access tokens. Outside local development it must be set, and strong; locally, when
-    # unset, a random key is made at each start, which signs everyone out on a restart.
-    secret_key: SecretStr = Field(default=SecretStr(""), validate_default=True)
+    # Signs the access tokens: see app/core/secret_key.py.
+    secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
     access_token_minutes: int = Field(default=30, ge=1)
     login_rate_limit: RateLimit = "10/minute"
 {%- endif %}
@@ -104,36 +87,9 @@ class Settings(BaseSettings):
         if not hosts:
             raise ValueError(
                 "must name the hosts that clients reach the service by, as a JSON list, e.g. "
-                f'["api.example.com"], when ENVIRONMENT is {info.data["environment"]}'
+                f'["api.example.com"], when ENVIRONMENT is {info.data.get("environment")}'
             )
         return hosts
-{%- if cookiecutter.auth == "jwt" %}
-
-    @field_validator("secret_key")
-    @classmethod
-    def _strong_secret_key_outside_local_development(
-        cls, key: SecretStr, info: ValidationInfo
-    ) -> SecretStr:
-        environment = info.data.get("environment")
-        if environment in DEVELOPMENT:
-            return key if key.get_secret_value() else SecretStr(secrets.token_urlsafe(32))
-        if problem := secret_key_problem(key.get_secret_value()):
-            raise ValueError(
-                f"{problem}, and ENVIRONMENT is {environment}: generate a key with {GENERATE_A_KEY}"
-            )
-        return key
-
-
-def secret_key_problem(key: str) -> str | None:
-    """What makes this key too weak to sign tokens with, or None."""
-    if not key:
-        return "is not set"
-    if len(key.strip()) < MIN_SECRET_KEY_LENGTH:
-        return f"is shorter than {MIN_SECRET_KEY_LENGTH} characters (spaces aside)"
-    if len(set(key)) < MIN_SECRET_KEY_CHARACTERS:
-        return f"has fewer than {MIN_SECRET_KEY_CHARACTERS} different characters"
-    return None
-{%- endif %}
 
 
 @lru_cache

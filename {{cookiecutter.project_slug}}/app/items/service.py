@@ -5,7 +5,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items.models import Item
 from app.items.schemas import ItemUpdate
-{%- if cookiecutter.auth == "jwt" %}
 
 
 async def create_item(
@@ -13,17 +12,14 @@ async def create_item(
     *,
     name: str,
     price: float,
-    owner_id: int,
     description: str | None = None,
-) -> Item:
-    item = Item(name=name, price=price, description=description, owner_id=owner_id)
-{%- else %}
-
-
-async def create_item(
-    session: AsyncSession, *, name: str, price: float, description: str | None = None
+{%- if cookiecutter.auth == "jwt" %}
+    owner_id: int,
+{%- endif %}
 ) -> Item:
     item = Item(name=name, price=price, description=description)
+{%- if cookiecutter.auth == "jwt" %}
+    item.owner_id = owner_id
 {%- endif %}
     session.add(item)
     await session.commit()

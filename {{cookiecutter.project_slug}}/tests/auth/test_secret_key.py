@@ -3,7 +3,8 @@ import secrets
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import GENERATE_A_KEY, MIN_SECRET_KEY_LENGTH, Settings
+from app.core.config import Settings
+from app.core.secret_key import GENERATE_A_KEY, MIN_SECRET_KEY_LENGTH
 
 GOOD_KEY = secrets.token_urlsafe(32)
 

@@ -1,0 +1,1 @@
+{% include "tests/clients_" ~ cookiecutter.auth ~ ".py" %}
