@@ -1,10 +1,15 @@
-"""Clients for the app whose requests use the test's session."""
+"""The app, started once, and clients for it whose requests use the test's session.
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+A plugin (see conftest.py): it imports the app, so it loads after the settings are pinned.
+"""
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import pytest
+from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp
 
 from app.db.session import get_db
@@ -27,3 +32,21 @@ async def client_for(
             yield client
     finally:
         app.dependency_overrides.pop(get_db, None)
+
+
+@pytest.fixture(scope="session")
+async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
+    """The app with its lifespan run once for the whole test run, as a server would run it.
+
+    It starts after `engine`, which makes the test database.
+    """
+    async with LifespanManager(app) as manager:
+        yield manager.app
+
+
+@pytest.fixture
+def client_at(
+    started_app: ASGIApp, db_session: AsyncSession
+) -> Callable[[str], AbstractAsyncContextManager[AsyncClient]]:
+    """Clients from other addresses, whose requests use the test's session."""
+    return lambda address: client_for(started_app, db_session, address)

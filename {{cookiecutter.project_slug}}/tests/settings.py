@@ -1,4 +1,10 @@
-"""Pinning the settings that the tests run with, before the app reads any."""
+"""The settings the tests run with, pinned before the app reads any.
+
+A plugin, loaded (see conftest.py) after the test database's and before anything that imports the
+app: every setting is pinned, so that no test can reach the database named in the environment or
+in `.env`, and nothing there can change what the tests see. Rate limits are lifted: the tests that
+need one set their own.
+"""
 
 import json
 import os
@@ -6,6 +12,9 @@ from typing import Any
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
+
+from app.core.config import Settings
+from tests.database import TEST_DATABASE_URL
 
 
 def pin(settings_class: type[BaseSettings], **values: Any) -> None:
@@ -21,3 +30,9 @@ def pin(settings_class: type[BaseSettings], **values: Any) -> None:
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         os.environ[name.upper()] = value if isinstance(value, str) else json.dumps(value)
+
+
+NO_RATE_LIMITS = {
+    name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
+}
+pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
