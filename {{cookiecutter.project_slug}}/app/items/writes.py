@@ -1,0 +1,1 @@
+{% include "app/items/writes_" ~ cookiecutter.auth ~ ".py" %}
