@@ -4,6 +4,7 @@ Which combinations each check runs on is set below, from the option groups in te
 (tests/test_render.py proves that the options outside them leave the code alone).
 """
 
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests import postgres, redis_server
+from tests.pythons import RUNNING, interpreter, python_with_dependencies
 from tests.rendering import (
     CODE_OPTIONS,
     TOOL_OPTIONS,
@@ -30,6 +32,13 @@ from tests.rendering import (
 
 
 @pytest.fixture(scope="session")
+def environments(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the other Pythons' environments go: one folder for every xdist worker of this run."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pythons"
+
+
+@pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache per worker: later runs reuse what the first learnt about the dependencies."""
     return tmp_path_factory.getbasetemp() / "mypy-cache"
@@ -40,16 +49,61 @@ def unique_slug() -> str:
     return f"svc_{uuid.uuid4().hex[:12]}"
 
 
+PYTHONS_HERE = [str(v) for v in choices("python_version") if interpreter(str(v))]
+PYTHONS_MISSING = [str(v) for v in choices("python_version") if not interpreter(str(v))]
+
+
+def spread(rows: list[dict[str, object]], versions: list[str]) -> list[dict[str, object]]:
+    """The rows, each given a python_version from versions: greedily, the one that meets the most
+    answers in the row that it has not met yet (the least used on a tie)."""
+    met: set[tuple[str, object, str]] = set()
+    used = dict.fromkeys(versions, 0)
+    spread_rows = []
+    for row in rows:
+        version = max(
+            versions,
+            key=lambda v: (len({(o, a, v) for o, a in row.items()} - met), -used[v]),
+        )
+        met |= {(option, answer, version) for option, answer in row.items()}
+        used[version] += 1
+        spread_rows.append({**row, "python_version": version})
+    return spread_rows
+
+
 # The code with the most in it: the other tool targets are checked against this.
 FULLEST_CODE = {"database": "postgresql", "use_alembic": True, "auth": "jwt"}
 # Each combination of the code's options at the default tool targets, then each other tool target.
 MYPY_COMBINATIONS = combinations(CODE_OPTIONS) + [
     {**FULLEST_CODE, option: answer} for option in TOOL_OPTIONS for answer in choices(option)[1:]
 ]
-# Every code combination's suite runs serially; the fullest also with -n 2, on each database.
-SUITE_RUNS = [(answers, "serial") for answers in combinations(CODE_OPTIONS)] + [
-    ({**FULLEST_CODE, "database": database}, "xdist") for database in choices("database")
-]
+# Every code combination's suite runs serially, each on the Python its python_version names, the
+# versions spread so that each meets every answer of every code option; a version this machine
+# lacks gets the fullest code, skipped. The fullest code also runs with -n 2, on each database.
+SUITE_RUNS = (
+    [(answers, "serial") for answers in spread(combinations(CODE_OPTIONS), PYTHONS_HERE)]
+    + [({**FULLEST_CODE, "python_version": version}, "serial") for version in PYTHONS_MISSING]
+    + [
+        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, "xdist")
+        for database in choices("database")
+    ]
+)
+
+
+def test_suites_run_every_code_answer_on_every_python_here() -> None:
+    met = {
+        (option, answers[option], answers["python_version"])
+        for answers, workers in SUITE_RUNS
+        if workers == "serial"
+        for option in CODE_OPTIONS
+    }
+
+    assert met >= {
+        (option, answer, version)
+        for option in CODE_OPTIONS
+        for answer in choices(option)
+        for version in PYTHONS_HERE
+    }
+    assert RUNNING in PYTHONS_HERE
 
 
 @pytest.mark.parametrize(
@@ -78,7 +132,10 @@ def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: P
     SUITE_RUNS,
     ids=[f"{workers}-{combination_id(answers)}" for answers, workers in SUITE_RUNS],
 )
-def test_generated_test_suite_passes(answers: Answers, workers: str, tmp_path: Path) -> None:
+def test_generated_test_suite_passes(
+    answers: Answers, workers: str, tmp_path: Path, environments: Path
+) -> None:
+    python = python_with_dependencies(str(answers["python_version"]), environments)
     env = {"TEST_REDIS_URL": redis_server.server_url()}
     if answers["database"] == "postgresql":
         env["TEST_DATABASE_URL"] = postgres.server_url()
@@ -86,7 +143,9 @@ def test_generated_test_suite_passes(answers: Answers, workers: str, tmp_path: P
     project = render(tmp_path, {**answers, "project_slug": slug})
     parallel = ["-n", "2"] if workers == "xdist" else []
 
-    result = run([*tool("pytest"), "-q", "-p", "no:cacheprovider", *parallel], project, env=env)
+    result = run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *parallel], project, env=env
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     summary = result.stdout.strip().splitlines()[-1]

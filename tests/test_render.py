@@ -26,6 +26,7 @@ from tests.rendering import (
 FILE_CHECK_COMBINATIONS = file_check_combinations()
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#|cookiecutter")
 ALWAYS_PRESENT = [
+    ".python-version",
     "README.md",
     "LICENSE",
     "pyproject.toml",
@@ -212,6 +213,7 @@ def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]
     version = str(answers["python_version"])
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
 
+    assert (project / ".python-version").read_text() == f"{version}\n"
     assert pyproject["tool"]["ruff"]["target-version"] == "py" + version.replace(".", "")
     assert pyproject["tool"]["mypy"]["python_version"] == version
     # Every render runs on the oldest supported Python, whatever the tools target.
