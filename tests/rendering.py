@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
@@ -73,7 +73,69 @@ def file_check_combinations() -> list[dict[str, object]]:
 
 def answer_pairs(answers: Answers) -> set[frozenset[tuple[str, object]]]:
     """Every pair of (option, answer) in a combination."""
-    return {frozenset(pair) for pair in itertools.combinations(answers.items(), 2)}
+    return answer_tuples(answers, answers, 2)
+
+
+def answer_tuples(
+    answers: Answers, options: Collection[str], size: int
+) -> set[frozenset[tuple[str, object]]]:
+    """Every tuple of `size` (option, answer) in a combination, of the given options."""
+    chosen = [(option, answer) for option, answer in answers.items() if option in options]
+    return {frozenset(group) for group in itertools.combinations(chosen, size)}
+
+
+# The fullest answer to a choice question, where it is not its default; a yes/no question's fullest
+# answer is yes, and its emptiest no; a choice's emptiest is "none" where it offers one.
+FULLEST_ANSWERS = {"database": "postgresql", "auth": "jwt"}
+
+
+def emptiest(options: Sequence[str]) -> dict[str, object]:
+    """The answers that render the least."""
+    return {option: _emptiest_answer(option) for option in options}
+
+
+def _emptiest_answer(option: str) -> object:
+    if isinstance(CONTEXT[option], bool):
+        return False
+    return "none" if "none" in CONTEXT[option] else CONTEXT[option][0]
+
+
+def fullest(options: Sequence[str]) -> dict[str, object]:
+    """The answers that render the most."""
+    return {
+        option: True
+        if isinstance(CONTEXT[option], bool)
+        else FULLEST_ANSWERS.get(option, CONTEXT[option][0])
+        for option in options
+    }
+
+
+def covering_array(options: Sequence[str], strong: Sequence[str]) -> list[dict[str, object]]:
+    """Rows of answers to the options that hold every pair of answers to any two of them, and
+    every triple of answers to any three of the strong ones: the emptiest row, the fullest row,
+    then greedily the row that adds the most tuples not yet held."""
+
+    def held(row: Answers) -> set[frozenset[tuple[str, object]]]:
+        return answer_tuples(row, options, 2) | answer_tuples(row, strong, 3)
+
+    wanted = set().union(*(held(row) for row in combinations(options)))
+    rows = [emptiest(options), fullest(options)]
+    missing = wanted - set().union(*(held(row) for row in rows))
+    while missing:
+        best: dict[str, object] = {}
+        for start in sorted(missing, key=sorted):
+            row = dict(start)
+            for option in options:
+                if option not in row:
+                    row[option] = max(
+                        choices(option),
+                        key=lambda answer: len(held({**row, option: answer}) & missing),
+                    )
+            if len(held(row) & missing) > len(held(best) & missing):
+                best = row
+        rows.append({option: best[option] for option in options})
+        missing -= held(best)
+    return rows
 
 
 def combination_id(answers: Answers) -> str:

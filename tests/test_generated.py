@@ -20,11 +20,14 @@ from tests.rendering import (
     CODE_OPTIONS,
     TOOL_OPTIONS,
     Answers,
+    answer_tuples,
     assert_succeeds,
     choices,
     combination_id,
     combinations,
+    covering_array,
     environment,
+    fullest,
     render,
     run,
     tool,
@@ -70,12 +73,10 @@ def spread(rows: list[dict[str, object]], versions: list[str]) -> list[dict[str,
     return spread_rows
 
 
-# The code with the most in it: the other tool targets are checked against this.
-FULLEST_CODE = {"database": "postgresql", "use_alembic": True, "auth": "jwt"}
-# Each combination of the code's options at the default tool targets, then each other tool target.
-MYPY_COMBINATIONS = combinations(CODE_OPTIONS) + [
-    {**FULLEST_CODE, option: answer} for option in TOOL_OPTIONS for answer in choices(option)[1:]
-]
+# The code with the most in it.
+FULLEST_CODE = fullest(CODE_OPTIONS)
+# Ruff and mypy: every triple of answers to the code's options, every pair with a tool target.
+CODE_CHECK_COMBINATIONS = covering_array((*CODE_OPTIONS, *TOOL_OPTIONS), strong=CODE_OPTIONS)
 # Every code combination's suite runs serially, each on the Python its python_version names, the
 # versions spread so that each meets every answer of every code option; a version this machine
 # lacks gets the fullest code, skipped. The fullest code also runs with -n 2, on each database.
@@ -87,6 +88,19 @@ SUITE_RUNS = (
         for database in choices("database")
     ]
 )
+
+
+def test_code_checks_cover_every_triple_of_code_answers_and_every_pair_with_a_tool_target() -> None:
+    held = set().union(
+        *(
+            answer_tuples(row, CODE_OPTIONS, 3) | answer_tuples(row, row, 2)
+            for row in CODE_CHECK_COMBINATIONS
+        )
+    )
+
+    for row in combinations((*CODE_OPTIONS, *TOOL_OPTIONS)):
+        assert answer_tuples(row, CODE_OPTIONS, 3) | answer_tuples(row, row, 2) <= held, row
+    assert len(CODE_CHECK_COMBINATIONS) < len(combinations((*CODE_OPTIONS, *TOOL_OPTIONS)))
 
 
 def test_suites_run_every_code_answer_on_every_python_here() -> None:
@@ -106,9 +120,7 @@ def test_suites_run_every_code_answer_on_every_python_here() -> None:
     assert RUNNING in PYTHONS_HERE
 
 
-@pytest.mark.parametrize(
-    "answers", combinations((*CODE_OPTIONS, *TOOL_OPTIONS)), ids=combination_id
-)
+@pytest.mark.parametrize("answers", CODE_CHECK_COMBINATIONS, ids=combination_id)
 def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
     project = render(tmp_path, answers)
 
@@ -116,7 +128,7 @@ def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)
 
 
-@pytest.mark.parametrize("answers", MYPY_COMBINATIONS, ids=combination_id)
+@pytest.mark.parametrize("answers", CODE_CHECK_COMBINATIONS, ids=combination_id)
 def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: Path) -> None:
     project = render(tmp_path, answers)
 
