@@ -128,6 +128,7 @@ def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("answers", CODE_CHECK_COMBINATIONS, ids=combination_id)
 def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: Path) -> None:
     project = render(tmp_path, answers)
@@ -139,6 +140,7 @@ def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: P
     assert output.startswith("Success: no issues found")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("answers", "workers"),
     SUITE_RUNS,
@@ -222,6 +224,7 @@ def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Pat
     assert postgres.databases_named_like(server, slug) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("auth", choices("auth"))
 @pytest.mark.parametrize("database", choices("database"))
 def test_alembic_upgrade_check_downgrade_upgrade_from_the_command_line(
@@ -282,6 +285,7 @@ HOSTILE_SETTINGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["dotenv", "environment"])
 def test_generated_suite_passes_whatever_dotenv_and_the_environment_hold(
     source: str, tmp_path: Path

@@ -35,6 +35,7 @@ def recipe(tmp_path: Path) -> tuple[Path, str]:
     return project, readme[readme.index("## Add a resource") :]
 
 
+@pytest.mark.slow
 def test_the_add_a_resource_recipe_works_as_written(recipe: tuple[Path, str]) -> None:
     project, steps = recipe
 
