@@ -196,6 +196,8 @@ def test_local_env_holds_a_fresh_secret_and_is_ignored_by_git(
     example = (project / ".env.example").read_text()
 
     assert ".env" in (project / ".gitignore").read_text().splitlines()
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["tool"]["cruft"]["skip"] == [".env"]  # updates keep the project's secret
     assert (project / ".env").stat().st_mode & 0o077 == 0  # the owner's alone
     assert "\nSECRET_KEY=\n" not in example
     if answers["auth"] == "jwt":

@@ -1,0 +1,128 @@
+"""Projects take later template changes with cruft, and a render can be replayed.
+
+A throwaway git copy of the template renders a project with `cruft create`; the project is
+committed and edited as a user would; the template then changes one file, adds one and removes
+one; `cruft update` must bring all three, keep the user's edit and the project's own `.env`, and
+leave nothing to resolve.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.rendering import TEMPLATE_DIR, assert_succeeds, render, run, tool
+
+GIT_USER = ["-c", "user.name=Meta Suite", "-c", "user.email=meta@example.com"]
+HEALTH = "{{cookiecutter.project_slug}}/app/api/health.py"
+ADDED = "{{cookiecutter.project_slug}}/docs/operations.md"
+REMOVED = "{{cookiecutter.project_slug}}/.dockerignore"
+
+
+def git(repository: Path, *arguments: str) -> str:
+    return assert_succeeds(["git", *GIT_USER, *arguments], repository)
+
+
+def template_copy(destination: Path) -> Path:
+    """The files git tracks in the template (as they are in the work tree), in a new repository."""
+    tracked = (
+        subprocess.run(["git", "ls-files", "-z"], cwd=TEMPLATE_DIR, capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, tracked):
+        if (TEMPLATE_DIR / name).is_file():
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TEMPLATE_DIR / name, destination / name)
+    git(destination, "init", "-q")
+    git(destination, "add", "-A")
+    git(destination, "commit", "-qm", "The template")
+    return destination
+
+
+def cruft(*arguments: str, cwd: Path) -> str:
+    return assert_succeeds([sys.executable, "-m", "cruft", *arguments], cwd)
+
+
+@pytest.mark.slow
+def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path) -> None:
+    template = template_copy(tmp_path / "template")
+    cruft(
+        "create",
+        str(template),
+        "--no-input",
+        "--output-dir",
+        str(tmp_path / "out"),
+        "--extra-context",
+        json.dumps({"auth": "jwt", "use_alembic": True}),
+        cwd=tmp_path,
+    )
+    project = tmp_path / "out" / "my_service"
+    secret = (project / ".env").read_text()
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "New project")
+    with (project / "README.md").open("a") as readme:
+        readme.write("\nOur own note.\n")
+    git(project, "commit", "-qam", "A user's edit")
+
+    health = template / HEALTH
+    health.write_text(
+        health.read_text().replace(
+            "Report that the service is up.", "Report that the process is up."
+        )
+    )
+    (template / ADDED).parent.mkdir()
+    (template / ADDED).write_text("# Operations\n")
+    git(template, "rm", "-q", REMOVED)
+    git(template, "add", "-A")
+    git(template, "commit", "-qm", "A template change")
+
+    cruft("update", "-y", cwd=project)
+
+    assert "Report that the process is up." in (project / "app/api/health.py").read_text()
+    assert (project / "docs/operations.md").read_text() == "# Operations\n"
+    assert not (project / ".dockerignore").exists()
+    assert (project / "README.md").read_text().endswith("\nOur own note.\n")
+    assert (project / ".env").read_text() == secret
+    assert list(project.rglob("*.rej")) == []
+    assert "up to date" in cruft("check", cwd=project)
+    output = assert_succeeds(
+        [*tool("pytest"), "-q", "-p", "no:cacheprovider", "-m", "not live"], project
+    )
+    assert " passed" in output.strip().splitlines()[-1]
+
+
+def files(project: Path) -> dict[str, str]:
+    return {
+        path.relative_to(project).as_posix(): path.read_text()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and path.name != ".env"
+    }
+
+
+def test_cookiecutter_replay_renders_the_same_project_again(tmp_path: Path) -> None:
+    answers = {"project_name": "Replay Me", "auth": "jwt", "database": "postgresql", "ci": "gitlab"}
+    first = render(tmp_path / "first", answers)
+    config = tmp_path / "first" / "cookiecutter-config.yaml"
+
+    replayed = run(
+        [
+            *tool("cookiecutter"),
+            "--replay",
+            "--config-file",
+            str(config),
+            "-o",
+            str(tmp_path / "again"),
+            str(TEMPLATE_DIR),
+        ],
+        tmp_path,
+    )
+
+    assert replayed.returncode == 0, replayed.stderr
+    again = tmp_path / "again" / "replay_me"
+    assert files(again) == files(first)
+    assert (again / ".env").read_text() != (first / ".env").read_text()  # a secret of its own
