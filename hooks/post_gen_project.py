@@ -27,6 +27,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/auth": ("auth", frozenset({"jwt"})),
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
+    "migrations/versions/0003_item_owners.py": ("auth", frozenset({"jwt"})),
     "tests/items/test_ownership.py": ("auth", frozenset({"jwt"})),
 }
 

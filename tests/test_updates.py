@@ -8,6 +8,7 @@ leave nothing to resolve.
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -27,13 +28,11 @@ def git(repository: Path, *arguments: str) -> str:
 
 
 def template_copy(destination: Path) -> Path:
-    """The files git tracks in the template (as they are in the work tree), in a new repository."""
-    tracked = (
-        subprocess.run(["git", "ls-files", "-z"], cwd=TEMPLATE_DIR, capture_output=True, check=True)
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, tracked):
+    """The template's files as they are in the work tree (those git tracks, and new ones it does
+    not ignore), in a new repository."""
+    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    names = subprocess.run(listing, cwd=TEMPLATE_DIR, capture_output=True, check=True).stdout
+    for name in filter(None, names.decode().split("\0")):
         if (TEMPLATE_DIR / name).is_file():
             (destination / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(TEMPLATE_DIR / name, destination / name)
@@ -126,3 +125,45 @@ def test_cookiecutter_replay_renders_the_same_project_again(tmp_path: Path) -> N
     again = tmp_path / "again" / "replay_me"
     assert files(again) == files(first)
     assert (again / ".env").read_text() != (first / ".env").read_text()  # a secret of its own
+
+
+@pytest.mark.slow
+def test_turning_auth_on_later_upgrades_a_live_database(tmp_path: Path) -> None:
+    template = template_copy(tmp_path / "template")
+    cruft(
+        "create",
+        str(template),
+        "--no-input",
+        "--output-dir",
+        str(tmp_path / "out"),
+        "--extra-context",
+        json.dumps({"auth": "none", "use_alembic": True}),
+        cwd=tmp_path,
+    )
+    project = tmp_path / "out" / "my_service"
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "New project")
+    database = tmp_path / "live.db"
+    settings = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
+    alembic = [*tool("alembic")]
+    assert_succeeds([*alembic, "upgrade", "head"], project, env=settings)
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO users (username, email, hashed_password) VALUES ('ann', 'a@b.cd', 'x')"
+        )
+        connection.execute("INSERT INTO items (name, price) VALUES ('Lamp', 1)")
+    initial = (project / "migrations/versions/0001_initial.py").read_text()
+
+    cruft("update", "-y", "--variables-to-update", json.dumps({"auth": "jwt"}), cwd=project)
+    refused = run([*alembic, "upgrade", "head"], project, env=settings)
+    assert_succeeds([*alembic, "-x", "items_owner=1", "upgrade", "head"], project, env=settings)
+    assert_succeeds([*alembic, "check"], project, env=settings)
+
+    assert (project / "migrations/versions/0001_initial.py").read_text() == initial
+    assert (project / "migrations/versions/0003_item_owners.py").is_file()
+    assert refused.returncode != 0
+    assert "FAILED: items made before items had owners: 1." in refused.stdout
+    assert "Traceback" not in refused.stdout + refused.stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT name, owner_id FROM items").fetchall() == [("Lamp", 1)]

@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.util import CommandError
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -76,5 +77,5 @@ async def test_upgrading_makes_stored_names_ignore_case(engine: AsyncEngine) -> 
 async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEngine) -> None:
     users = [("Alice", "first@example.com"), ("alice", "second@example.com")]
 
-    with pytest.raises(RuntimeError, match=r"usernames differ only in case or form.*: alice"):
+    with pytest.raises(CommandError, match=r"usernames differ only in case or form.*: alice"):
         await users_after_upgrading_from_0001(engine, users)

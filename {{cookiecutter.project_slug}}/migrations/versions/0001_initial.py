@@ -32,22 +32,10 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.String(length=1000), nullable=True),
         sa.Column("price", sa.Double(), nullable=False),
-{%- if cookiecutter.auth == "jwt" %}
-        sa.Column("owner_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["owner_id"], ["users.id"], name=op.f("fk_items_owner_id_users"), ondelete="CASCADE"
-        ),
-{%- endif %}
         sa.PrimaryKeyConstraint("id", name=op.f("pk_items")),
     )
-{%- if cookiecutter.auth == "jwt" %}
-    op.create_index(op.f("ix_items_owner_id"), "items", ["owner_id"])
-{%- endif %}
 
 
 def downgrade() -> None:
-{%- if cookiecutter.auth == "jwt" %}
-    op.drop_index(op.f("ix_items_owner_id"), table_name="items")
-{%- endif %}
     op.drop_table("items")
     op.drop_table("users")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from alembic.util import CommandError
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -31,7 +32,7 @@ def upgrade() -> None:
         taken = Counter(names[position] for names in after.values())
         clashes = sorted(name for name, count in taken.items() if count > 1)
         if clashes:
-            raise RuntimeError(
+            raise CommandError(
                 f"Users whose {kind}s differ only in case or form cannot both keep them: "
                 f"{', '.join(clashes)}. Change all but one, then upgrade again."
             )
