@@ -46,24 +46,31 @@ def cruft(*arguments: str, cwd: Path) -> str:
     return assert_succeeds([sys.executable, "-m", "cruft", *arguments], cwd)
 
 
-@pytest.mark.slow
-def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path) -> None:
-    template = template_copy(tmp_path / "template")
+def cruft_create(template: Path, answers: dict[str, object], output_dir: Path) -> Path:
+    """A project made with `cruft create` from the template, committed to a git repository."""
+    context = json.dumps(answers)
     cruft(
         "create",
         str(template),
         "--no-input",
         "--output-dir",
-        str(tmp_path / "out"),
+        str(output_dir),
         "--extra-context",
-        json.dumps({"auth": "jwt", "use_alembic": True}),
-        cwd=tmp_path,
+        context,
+        cwd=output_dir.parent,
     )
-    project = tmp_path / "out" / "my_service"
-    secret = (project / ".env").read_text()
+    project = output_dir / "my_service"
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-qm", "New project")
+    return project
+
+
+@pytest.mark.slow
+def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path) -> None:
+    template = template_copy(tmp_path / "template")
+    project = cruft_create(template, {"auth": "jwt", "use_alembic": True}, tmp_path / "out")
+    secret = (project / ".env").read_text()
     with (project / "README.md").open("a") as readme:
         readme.write("\nOur own note.\n")
     git(project, "commit", "-qam", "A user's edit")
@@ -130,20 +137,7 @@ def test_cookiecutter_replay_renders_the_same_project_again(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_turning_auth_on_later_upgrades_a_live_database(tmp_path: Path) -> None:
     template = template_copy(tmp_path / "template")
-    cruft(
-        "create",
-        str(template),
-        "--no-input",
-        "--output-dir",
-        str(tmp_path / "out"),
-        "--extra-context",
-        json.dumps({"auth": "none", "use_alembic": True}),
-        cwd=tmp_path,
-    )
-    project = tmp_path / "out" / "my_service"
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "New project")
+    project = cruft_create(template, {"auth": "none", "use_alembic": True}, tmp_path / "out")
     database = tmp_path / "live.db"
     settings = {"DATABASE_URL": f"sqlite+aiosqlite:///{database}"}
     alembic = [*tool("alembic")]
