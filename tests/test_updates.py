@@ -17,14 +17,19 @@ import pytest
 
 from tests.rendering import TEMPLATE_DIR, assert_succeeds, render, run, tool
 
-GIT_USER = ["-c", "user.name=Meta Suite", "-c", "user.email=meta@example.com"]
+# Git's identity for the commits here and cruft's, whatever the machine's git configuration holds.
+GIT_IDENTITY = {
+    f"GIT_{role}_{field}": value
+    for role in ("AUTHOR", "COMMITTER")
+    for field, value in (("NAME", "Meta Suite"), ("EMAIL", "meta@example.com"))
+}
 HEALTH = "{{cookiecutter.project_slug}}/app/api/health.py"
 ADDED = "{{cookiecutter.project_slug}}/docs/operations.md"
 REMOVED = "{{cookiecutter.project_slug}}/.dockerignore"
 
 
 def git(repository: Path, *arguments: str) -> str:
-    return assert_succeeds(["git", *GIT_USER, *arguments], repository)
+    return assert_succeeds(["git", *arguments], repository, env=GIT_IDENTITY)
 
 
 def template_copy(destination: Path) -> Path:
@@ -43,7 +48,7 @@ def template_copy(destination: Path) -> Path:
 
 
 def cruft(*arguments: str, cwd: Path) -> str:
-    return assert_succeeds([sys.executable, "-m", "cruft", *arguments], cwd)
+    return assert_succeeds([sys.executable, "-m", "cruft", *arguments], cwd, env=GIT_IDENTITY)
 
 
 def cruft_create(template: Path, answers: dict[str, object], output_dir: Path) -> Path:
