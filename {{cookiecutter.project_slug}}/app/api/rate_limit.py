@@ -2,7 +2,6 @@
 
 import math
 import time
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -30,20 +29,20 @@ def get_rate_limiter() -> MovingWindowRateLimiter:
 class RateLimit:
     """A dependency that answers 429, with Retry-After, to a client address over its limit.
 
-    `limit` reads the limit from the settings at each request, e.g. "10/minute".
+    `setting` names the setting that holds the limit (e.g. "10/minute"), read at each request;
+    it also keeps this limit's counts apart from the others'.
     """
 
-    def __init__(self, name: str, limit: Callable[[], str]) -> None:
-        self.name = name
-        self.limit = limit
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
 
     async def __call__(self, request: Request) -> None:
-        limit = parse(self.limit())
+        limit = parse(getattr(get_settings(), self.setting))
         address = request.client.host if request.client else "unknown"
         limiter = get_rate_limiter()
-        if await limiter.hit(limit, self.name, address):
+        if await limiter.hit(limit, self.setting, address):
             return
-        reset_at, _ = await limiter.get_window_stats(limit, self.name, address)
+        reset_at, _ = await limiter.get_window_stats(limit, self.setting, address)
         raise HTTPException(
             status.HTTP_429_TOO_MANY_REQUESTS,
             detail="Too many requests: try again later.",

@@ -8,11 +8,10 @@ from app.api.rate_limit import RateLimit
 from app.auth import service
 from app.auth.deps import CurrentUser
 from app.auth.tokens import create_access_token
-from app.core.config import get_settings
 from app.users.schemas import Password, Username, UserPrivate
 
 router = APIRouter()
-login_rate_limit = RateLimit("login", lambda: get_settings().login_rate_limit)
+login_rate_limit = RateLimit("login_rate_limit")
 
 
 class LoginForm(BaseModel):

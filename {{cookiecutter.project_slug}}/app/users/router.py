@@ -2,14 +2,13 @@ from fastapi import APIRouter, Depends, HTTPException, status
 
 from app.api.deps import Id, Limit, Offset, SessionDep
 from app.api.rate_limit import RateLimit
-from app.core.config import get_settings
 from app.users import service
 from app.users.schemas import UserCreate, UserPrivate, UserPublic
 
 # Signing up, open to anyone; reading users, which app/main.py may put behind a sign-in.
 router = APIRouter(prefix="/users", tags=["users"])
 directory = APIRouter(prefix="/users", tags=["users"])
-sign_up_rate_limit = RateLimit("sign-up", lambda: get_settings().sign_up_rate_limit)
+sign_up_rate_limit = RateLimit("sign_up_rate_limit")
 
 
 @router.post(
