@@ -9,29 +9,26 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from tests.rendering import server_unavailable
+
 
 def server_url() -> str:
     """TEST_DATABASE_URL, once a server answers there; otherwise skip, or fail under CI."""
     url = os.environ.get("TEST_DATABASE_URL")
-    problem = None
     if not url:
-        problem = "TEST_DATABASE_URL is not set"
-    else:
-        try:
-            databases_named_like(url, "postgres")
-        except Exception as exc:  # any failure to reach the server means the same here
-            problem = f"no PostgreSQL server answers at TEST_DATABASE_URL ({exc})"
-    if problem is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}: CI must run the PostgreSQL tests")
-        pytest.skip(f"{problem}: the postgresql renders' tests need a server (.ci/run starts one)")
-    assert url is not None
+        server_unavailable("TEST_DATABASE_URL is not set", "the postgresql renders' tests")
+    try:
+        databases_named_like(url, "postgres")
+    except Exception as exc:  # any failure to reach the server means the same here
+        server_unavailable(
+            f"no PostgreSQL server answers at TEST_DATABASE_URL ({exc})",
+            "the postgresql renders' tests",
+        )
     return url
 
 

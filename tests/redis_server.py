@@ -6,9 +6,10 @@ one. Without one, the tests that need it skip locally and fail under CI.
 
 import os
 
-import pytest
 from redis import Redis
 from redis.exceptions import RedisError
+
+from tests.rendering import server_unavailable
 
 
 def server_url() -> str:
@@ -18,10 +19,9 @@ def server_url() -> str:
     try:
         client.ping()
     except RedisError as exc:
-        problem = f"no Redis server answers at {url} ({exc})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}: CI must run the Redis tests")
-        pytest.skip(f"{problem}: the rendered suites' Redis tests need one (.ci/run starts one)")
+        server_unavailable(
+            f"no Redis server answers at {url} ({exc})", "the rendered suites' Redis tests"
+        )
     finally:
         client.close()
     return url

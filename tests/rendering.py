@@ -7,7 +7,9 @@ import subprocess
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from typing import NoReturn
 
+import pytest
 from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -110,16 +112,28 @@ def fullest(options: Sequence[str]) -> dict[str, object]:
     }
 
 
-def covering_array(options: Sequence[str], strong: Sequence[str]) -> list[dict[str, object]]:
+def covering_array(
+    options: Sequence[str],
+    strong: Sequence[str],
+    only: Mapping[str, Sequence[object]] | None = None,
+) -> list[dict[str, object]]:
     """Rows of answers to the options that hold every pair of answers to any two of them, and
     every triple of answers to any three of the strong ones: the emptiest row, the fullest row,
-    then greedily the row that adds the most tuples not yet held."""
+    then greedily the row that adds the most tuples not yet held. `only` narrows the answers of
+    some options (e.g. to the Pythons this machine has)."""
+    answers = {option: list((only or {}).get(option, choices(option))) for option in options}
 
     def held(row: Answers) -> set[frozenset[tuple[str, object]]]:
         return answer_tuples(row, options, 2) | answer_tuples(row, strong, 3)
 
-    wanted = set().union(*(held(row) for row in combinations(options)))
-    rows = [emptiest(options), fullest(options)]
+    def within(row: dict[str, object]) -> dict[str, object]:
+        return {o: a if a in answers[o] else answers[o][0] for o, a in row.items()}
+
+    every_row = (
+        dict(zip(options, row, strict=True)) for row in itertools.product(*answers.values())
+    )
+    wanted = set().union(*(held(row) for row in every_row))
+    rows = [within(emptiest(options)), within(fullest(options))]
     missing = wanted - set().union(*(held(row) for row in rows))
     while missing:
         best: dict[str, object] = {}
@@ -128,7 +142,7 @@ def covering_array(options: Sequence[str], strong: Sequence[str]) -> list[dict[s
             for option in options:
                 if option not in row:
                     row[option] = max(
-                        choices(option),
+                        answers[option],
                         key=lambda answer: len(held({**row, option: answer}) & missing),
                     )
             if len(held(row) & missing) > len(held(best) & missing):
@@ -197,3 +211,10 @@ def assert_succeeds(
 def tool(name: str) -> list[str]:
     """A command-line tool from this environment."""
     return [sys.executable, "-m", name]
+
+
+def server_unavailable(problem: str, tests: str) -> NoReturn:
+    """Skip a test that needs a server which does not answer, saying why; under CI, fail it."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{problem}: CI must run {tests}")
+    pytest.skip(f"{problem}: {tests} need one (.ci/run starts one)")

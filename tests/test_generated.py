@@ -56,32 +56,22 @@ PYTHONS_HERE = [str(v) for v in choices("python_version") if interpreter(str(v))
 PYTHONS_MISSING = [str(v) for v in choices("python_version") if not interpreter(str(v))]
 
 
-def spread(rows: list[dict[str, object]], versions: list[str]) -> list[dict[str, object]]:
-    """The rows, each given a python_version from versions: greedily, the one that meets the most
-    answers in the row that it has not met yet (the least used on a tie)."""
-    met: set[tuple[str, object, str]] = set()
-    used = dict.fromkeys(versions, 0)
-    spread_rows = []
-    for row in rows:
-        version = max(
-            versions,
-            key=lambda v: (len({(o, a, v) for o, a in row.items()} - met), -used[v]),
-        )
-        met |= {(option, answer, version) for option, answer in row.items()}
-        used[version] += 1
-        spread_rows.append({**row, "python_version": version})
-    return spread_rows
-
-
 # The code with the most in it.
 FULLEST_CODE = fullest(CODE_OPTIONS)
 # Ruff and mypy: every triple of answers to the code's options, every pair with a tool target.
 CODE_CHECK_COMBINATIONS = covering_array((*CODE_OPTIONS, *TOOL_OPTIONS), strong=CODE_OPTIONS)
-# Every code combination's suite runs serially, each on the Python its python_version names, the
-# versions spread so that each meets every answer of every code option; a version this machine
-# lacks gets the fullest code, skipped. The fullest code also runs with -n 2, on each database.
+# The suites run serially over the same kind of array, on the Pythons this machine has, each on the
+# Python its python_version names; a version this machine lacks gets the fullest code, skipped.
+# The fullest code also runs with -n 2, on each database.
 SUITE_RUNS = (
-    [(answers, "serial") for answers in spread(combinations(CODE_OPTIONS), PYTHONS_HERE)]
+    [
+        (answers, "serial")
+        for answers in covering_array(
+            (*CODE_OPTIONS, *TOOL_OPTIONS),
+            strong=CODE_OPTIONS,
+            only={"python_version": PYTHONS_HERE},
+        )
+    ]
     + [({**FULLEST_CODE, "python_version": version}, "serial") for version in PYTHONS_MISSING]
     + [
         ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, "xdist")
