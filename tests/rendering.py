@@ -173,13 +173,23 @@ def render(output_dir: Path, answers: Answers) -> Path:
     return Path(project)
 
 
+# How far a rendered suite goes (tests/profile.py in a render): the quick run that a user makes
+# after every change, or the thorough one that the project's CI makes.
+QUICK = {"CI": "false"}
+THOROUGH = {"CI": "true"}
+
+
 def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """This process's environment less what belongs to this test run, plus extra."""
+    """This process's environment less what belongs to this test run, plus extra.
+
+    Python writes bytecode, as on a user's machine (this machine's environment turns it off, which
+    makes every import compile its module again).
+    """
     inherited = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("PYTEST_", "COV_CORE_"))
-        and key not in {"DATABASE_URL", "VIRTUAL_ENV"}
+        and key not in {"DATABASE_URL", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE"}
     }
     return {**inherited, **(extra or {})}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import assert_succeeds, render
+from tests.rendering import QUICK, assert_succeeds, render
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,9 @@ def test_uv_sync_then_pytest(tmp_path: Path) -> None:
     uv = [sys.executable, "-m", "uv"]
 
     assert_succeeds([*uv, "sync", "--python", sys.executable], project)
-    output = assert_succeeds([*uv, "run", "--no-sync", "pytest", "-q", "-n", "2"], project)
+    output = assert_succeeds(
+        [*uv, "run", "--no-sync", "pytest", "-q", "-n", "2"], project, env=QUICK
+    )
 
     assert (project / "uv.lock").is_file()
     assert " passed" in output.strip().splitlines()[-1]
@@ -34,6 +36,6 @@ def test_pip_install_then_pytest(tmp_path: Path) -> None:
     assert_succeeds([sys.executable, "-m", "venv", str(venv)], project)
     assert_succeeds([python, "-m", "pip", "install", "-q", "-U", "pip"], project)
     assert_succeeds([python, "-m", "pip", "install", "-q", "-e", ".", "--group", "dev"], project)
-    output = assert_succeeds([python, "-m", "pytest", "-q"], project)
+    output = assert_succeeds([python, "-m", "pytest", "-q"], project, env=QUICK)
 
     assert " passed" in output.strip().splitlines()[-1]

@@ -5,11 +5,13 @@ Which combinations each check runs on is set below, from the option groups in te
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from tests import postgres, redis_server
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
 from tests.rendering import (
     CODE_OPTIONS,
+    QUICK,
+    THOROUGH,
     TOOL_OPTIONS,
     Answers,
     answer_tuples,
@@ -140,7 +144,7 @@ def test_generated_test_suite_passes(
     answers: Answers, workers: str, tmp_path: Path, environments: Path
 ) -> None:
     python = python_with_dependencies(str(answers["python_version"]), environments)
-    env = {"TEST_REDIS_URL": redis_server.server_url()}
+    env = {**THOROUGH, "TEST_REDIS_URL": redis_server.server_url()}
     if answers["database"] == "postgresql":
         env["TEST_DATABASE_URL"] = postgres.server_url()
     slug = unique_slug()
@@ -158,6 +162,36 @@ def test_generated_test_suite_passes(
         assert outcome not in summary
     if answers["database"] == "postgresql":
         assert postgres.databases_named_like(env["TEST_DATABASE_URL"], slug) == []
+
+
+@pytest.mark.slow
+def test_the_quick_run_leaves_out_the_live_tests_and_says_so(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    slug = unique_slug()
+    project = render(tmp_path, {**FULLEST_CODE, "project_slug": slug})
+    env = {
+        **QUICK,
+        "TEST_DATABASE_URL": postgres.server_url(),
+        "TEST_REDIS_URL": redis_server.server_url(),
+    }
+    pytest_command = [*tool("pytest"), "-q", "-p", "no:cacheprovider"]
+    live = assert_succeeds([*pytest_command, "--collect-only", "-m", "live"], project, env=env)
+    live_tests = int(live.strip().splitlines()[-1].split("/")[0])
+    assert_succeeds(pytest_command, project, env=env)  # bytecode written, as after a first run
+
+    started = time.monotonic()
+    output = assert_succeeds(pytest_command, project, env=env)
+    seconds = time.monotonic() - started
+
+    *_, left_out, summary = output.strip().splitlines()
+    assert left_out.startswith("quick profile: left out the `live` tests and all but a few")
+    assert re.fullmatch(rf"\d+ passed, {live_tests} deselected in [\d.]+s", summary), summary
+    record_property(
+        "figure",
+        f"quick run (`pytest`, tests/profile.py) of the fullest render: {seconds:.1f} s wall, "
+        "measured inside this run, beside its other tests",
+    )
 
 
 def test_postgresql_suite_without_a_server_stops_with_one_message(tmp_path: Path) -> None:
@@ -281,7 +315,9 @@ def test_generated_suite_passes_whatever_dotenv_and_the_environment_hold(
     source: str, tmp_path: Path
 ) -> None:
     project = render(tmp_path, {"auth": "jwt"})
-    env = {"TEST_REDIS_URL": redis_server.server_url()}
+    # The live tests' server processes inherit the environment (they run where no .env is).
+    profile = THOROUGH if source == "environment" else QUICK
+    env = {**profile, "TEST_REDIS_URL": redis_server.server_url()}
     if source == "dotenv":
         lines = [f"{name}={value}" for name, value in HOSTILE_SETTINGS.items()]
         (project / ".env").write_text((project / ".env.example").read_text() + "\n".join(lines))

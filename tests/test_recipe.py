@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import assert_succeeds, render, tool
+from tests.rendering import QUICK, assert_succeeds, render, tool
 
 # The recipe's resource, from the copy of app/items/ that it starts with.
 RENAMES = [("items", "orders"), ("Items", "Orders"), ("item", "order"), ("Item", "Order")]
@@ -99,7 +99,7 @@ def test_the_add_a_resource_recipe_works_as_written(recipe: tuple[Path, str]) ->
         in steps
     )
     assert_succeeds([*tool("ruff"), "format", "--no-cache", "."], project)
-    output = assert_succeeds([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project)
+    output = assert_succeeds([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env=QUICK)
     assert_succeeds([*tool("ruff"), "check", "--no-cache", "."], project)
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)
     assert_succeeds([*tool("mypy"), "--strict", "app", "tests"], project)

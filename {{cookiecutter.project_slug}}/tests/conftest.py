@@ -1,8 +1,9 @@
 """Fixtures: a session per test that is always rolled back, whatever the code commits.
 
-The rest comes from plugins, whose fixtures and hooks serve every test: the test database
-(tests/database.py), the pinned settings (tests/settings.py), the started app and its clients
-(tests/api_client.py, tests/clients.py) and the live server (tests/live_server.py).
+The rest comes from plugins, whose fixtures and hooks serve every test: how far the run goes
+(tests/profile.py), the test database (tests/database.py), the pinned settings (tests/settings.py),
+the started app and its clients (tests/api_client.py, tests/clients.py) and the live server
+(tests/live_server.py).
 """
 
 from collections.abc import AsyncIterator, Iterator
@@ -16,6 +17,7 @@ from tests import factories
 
 # In this order: the test database, the settings pinned to it, then what imports the app.
 pytest_plugins = [
+    "tests.profile",
     "tests.database",
     "tests.settings",
     "tests.api_client",

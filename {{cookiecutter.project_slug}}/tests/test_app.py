@@ -121,6 +121,7 @@ async def test_no_free_database_connection_is_503_with_retry_after(
     assert response.headers["Retry-After"] == "1"
 
 
+@pytest.mark.live
 def test_a_bad_setting_stops_the_start_with_one_line_that_shows_no_value(tmp_path: Path) -> None:
     secret = "a-password-not-to-be-shown"
     environment = {

@@ -1,6 +1,6 @@
 """Concurrent requests against a real server process, on a database of its own.
 
-Marked `live`: `uv run pytest -m "not live"` leaves them out of a quick run.
+Marked `live`: the quick run leaves them out, `CI=true uv run pytest` runs them (tests/profile.py).
 """
 
 import asyncio

@@ -14,11 +14,14 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.generation.case import Case
 
 from app.main import app
-
-EXAMPLES_PER_OPERATION = 25
+from tests.profile import THOROUGH
 
 # Read from the app object itself: nothing is served, and the lifespan does not run at collection.
 schema = schemathesis.openapi.from_dict(app.openapi())
+# A thorough run adds schemathesis' coverage phase (boundary values and malformed requests built
+# from each schema) to the generated ones; building its cases takes about a second.
+schema.config.phases.coverage.enabled = THOROUGH
+EXAMPLES_PER_OPERATION = 25 if THOROUGH else 5
 
 
 def as_httpx_request(case: Case[Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """A flood of wrong logins against a real server process, at production's password cost.
 
-Marked `live`: `uv run pytest -m "not live"` leaves it out of a quick run.
+Marked `live`: the quick run leaves it out, `CI=true uv run pytest` runs it (tests/profile.py).
 """
 
 import pytest

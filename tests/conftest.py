@@ -1,0 +1,20 @@
+"""Figures that tests record (`record_property("figure", ...)`), printed at the end of the run.
+
+Under xdist the reports carry them from the workers to the process that prints the summary.
+"""
+
+import pytest
+
+FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call":
+        FIGURES.extend(str(value) for name, value in report.user_properties if name == "figure")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.write_sep("-", "figures")
+        for figure in sorted(FIGURES):
+            terminalreporter.write_line(figure)
