@@ -1,7 +1,8 @@
 """What building the test schema costs: from the models (create_all) or by the migrations.
 
 Renders a project with migrations and times both ways on a fresh database, once per test run's
-worth: on SQLite in memory, and on PostgreSQL when TEST_DATABASE_URL names a server.
+worth: on SQLite in memory, and on PostgreSQL when TEST_DATABASE_URL names a server; and the
+import of Alembic, which a process pays before it can run the migrations.
 
     uv run python bench/schema_setup.py [--runs N]
 """
@@ -23,7 +24,18 @@ import asyncio, statistics, sys, time
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.models import Base
-from tests.schema import create_schema
+
+started = time.perf_counter()
+from alembic import command
+from alembic.config import Config
+ALEMBIC_IMPORT = time.perf_counter() - started
+
+
+def upgrade(connection):
+    config = Config("alembic.ini")
+    config.attributes["connection"] = connection
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
 
 
 async def build(url, how):
@@ -31,7 +43,7 @@ async def build(url, how):
     started = time.perf_counter()
     async with engine.begin() as connection:
         if how == "migrations":
-            await create_schema(connection)
+            await connection.run_sync(upgrade)
         else:
             await connection.run_sync(Base.metadata.create_all)
     elapsed = time.perf_counter() - started
@@ -46,6 +58,7 @@ async def main(url, runs):
     for how in ("create_all", "migrations"):
         times = [await build(url, how) for _ in range(runs)]
         print(f"{how} {statistics.median(times) * 1000:.1f}")
+    print(f"alembic_import {ALEMBIC_IMPORT * 1000:.0f}")
 
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))
@@ -74,12 +87,18 @@ def main() -> None:
             with postgres.new_database(server, "schema_setup_bench") as url:
                 rows["PostgreSQL"] = measure(project, url, args.runs)
 
-    print(f"Building the schema on an empty database, median of {args.runs} builds")
+    print(
+        f"Building the schema on an empty database, median of {args.runs} builds; importing "
+        "Alembic, which only the migrations need, once per process"
+    )
     print()
-    print("| database | create_all (ms) | migrations (ms) |")
-    print("| --- | ---: | ---: |")
+    print("| database | create_all (ms) | migrations (ms) | importing Alembic (ms) |")
+    print("| --- | ---: | ---: | ---: |")
     for database, times in rows.items():
-        print(f"| {database} | {times['create_all']} | {times['migrations']} |")
+        print(
+            f"| {database} | {times['create_all']} | {times['migrations']} "
+            f"| {times['alembic_import']} |"
+        )
 
 
 if __name__ == "__main__":

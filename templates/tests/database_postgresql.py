@@ -7,6 +7,7 @@ create and drop its own. The default is the compose service: `docker compose up 
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -68,6 +69,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         ) from None
 
 
+def engine_for(url: str) -> AsyncEngine:
+    """The app's engine for the database at url."""
+    return create_engine(url)
+
+
+@contextmanager
+def spare_database(purpose: str) -> Iterator[str]:
+    """The URL of an empty database of its own, beside the run's test database."""
+    name = f"{DATABASE_NAME}_{purpose}"
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    # A run that was killed outright may have left it behind: start afresh.
+    _on_server(drop, f'CREATE DATABASE "{name}"')
+    try:
+        yield SERVER_URL.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _on_server(drop)
+
+
 @pytest.fixture(scope="session")
 def test_database() -> Iterator[str]:
     drop = f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)'
@@ -81,7 +100,7 @@ def test_database() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 async def engine(test_database: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(test_database)
+    engine = engine_for(test_database)
     async with engine.begin() as connection:
         await create_schema(connection)
     yield engine
@@ -90,11 +109,6 @@ async def engine(test_database: str) -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture
 def live_database_url(test_database: str) -> Iterator[str]:
-    """A database of its own for a server process, beside the run's test database."""
-    name = f"{DATABASE_NAME}_live"
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    _on_server(drop, f'CREATE DATABASE "{name}"')
-    try:
-        yield SERVER_URL.set(database=name).render_as_string(hide_password=False)
-    finally:
-        _on_server(drop)
+    """A database of its own for a server process."""
+    with spare_database("live") as url:
+        yield url

@@ -1,6 +1,8 @@
-"""The test database: SQLite in memory, one per test process."""
+"""The test database: SQLite in memory, one per test process; spare databases in files."""
 
-from collections.abc import AsyncIterator
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,20 +16,15 @@ from tests.schema import create_schema
 TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
 
 
-@pytest.fixture(scope="session")
-async def engine() -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(TEST_DATABASE_URL)
-    _let_sqlite_nest_transactions(engine)
-    async with engine.begin() as connection:
-        await create_schema(connection)
-    yield engine
-    await engine.dispose()
+def engine_for(url: str) -> AsyncEngine:
+    """The app's engine for the database at url, able to nest transactions as the tests do.
 
+    The sqlite3 driver begins and ends transactions on its own, which lets rows that the app
+    commits escape the test's transaction: switch that off and emit BEGIN ourselves. Test engines
+    only: in production the driver's own handling serves concurrent writers best.
+    """
+    engine = create_engine(url)
 
-def _let_sqlite_nest_transactions(engine: AsyncEngine) -> None:
-    # The sqlite3 driver begins and ends transactions on its own, which lets rows that the app
-    # commits escape the test's transaction: switch that off and emit BEGIN ourselves. Test engine
-    # only: in production the driver's own handling serves concurrent writers best.
     @event.listens_for(engine.sync_engine, "connect")
     def _no_driver_transactions(dbapi_connection: object, _record: object) -> None:
         dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
@@ -36,8 +33,27 @@ def _let_sqlite_nest_transactions(engine: AsyncEngine) -> None:
     def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
+    return engine
+
+
+@pytest.fixture(scope="session")
+async def engine() -> AsyncIterator[AsyncEngine]:
+    engine = engine_for(TEST_DATABASE_URL)
+    async with engine.begin() as connection:
+        await create_schema(connection)
+    yield engine
+    await engine.dispose()
+
+
+@contextmanager
+def spare_database(purpose: str) -> Iterator[str]:
+    """The URL of an empty database of its own, in a file, as production runs SQLite."""
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite+aiosqlite:///{Path(folder) / purpose}.db"
+
 
 @pytest.fixture
-def live_database_url(tmp_path: Path) -> str:
-    """A database of its own for a server process, in a file, as production runs SQLite."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'live.db'}"
+def live_database_url() -> Iterator[str]:
+    """A database of its own for a server process."""
+    with spare_database("live") as url:
+        yield url

@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.exc import SAWarning
 
 from app.core import security
@@ -147,6 +146,8 @@ def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
 
 
 def main(port: int) -> None:
+    import uvicorn  # here, not above: every test run loads this plugin, few start a server
+
     warnings.simplefilter("error", SAWarning)
     if os.environ.get("LIVE_SERVER_HASHING") != "production":
         security.password_hash = CHEAP_PASSWORD_HASH
