@@ -1,0 +1,42 @@
+"""The isolation benchmark runs, says which set-ups isolate, and reports the whole-run figure.
+
+A short run (one round, beside the other tests of this run): its figure is printed at
+the end of the run; the README's figures come from `bench/bench.py` run on its own.
+"""
+
+import re
+import sys
+from collections.abc import Callable
+
+import pytest
+
+from tests.rendering import TEMPLATE_DIR, assert_succeeds
+
+pytestmark = pytest.mark.slow
+
+
+def test_benchmark_reports_whole_run_and_median_cost_per_test(
+    record_property: Callable[[str, object], None],
+) -> None:
+    output = assert_succeeds(
+        [sys.executable, "bench/bench.py", "--database", "sqlite", "--rounds", "1"],
+        TEMPLATE_DIR,
+    )
+
+    rows = {
+        cells[0]: cells[1:]
+        for line in output.splitlines()
+        if (cells := [cell.strip() for cell in line.strip("|").split("|")])[0]
+        in {"ours", "lesson-style", "drop/create"}
+    }
+    assert [isolated for *_, isolated in rows.values()] == ["yes", "no", "yes"]
+    for wall, wall_ratio, median, median_ratio, _ in rows.values():
+        assert float(wall) > float(median) > 0
+        assert re.fullmatch(r"\d+\.\d\dx", wall_ratio)
+        assert re.fullmatch(r"\d+\.\d\dx", median_ratio)
+    wall, wall_ratio, *_ = rows["ours"]
+    record_property(
+        "figure",
+        f"whole run per test, SQLite, ours against the lessons' conftest (bench/bench.py, 300 "
+        f"tests, one round, beside this run's other tests): {wall} ms, {wall_ratio}",
+    )
