@@ -18,10 +18,12 @@ RESERVED_SLUGS = frozenset(
         "alembic",
         "anyio",
         "app",
+        "asgi_correlation_id",
         "asgi_lifespan",
         "asyncpg",
         "email_validator",
         "fastapi",
+        "httptools",
         "httpx",
         "hypothesis",
         "limits",
@@ -34,7 +36,9 @@ RESERVED_SLUGS = frozenset(
         "pytest_asyncio",
         "pytest_cov",
         "pytest_xdist",
+        "python_json_logger",
         "python_multipart",
+        "pythonjsonlogger",
         "redis",
         "ruff",
         "schemathesis",
@@ -42,6 +46,7 @@ RESERVED_SLUGS = frozenset(
         "starlette",
         "tests",
         "uvicorn",
+        "uvloop",
     }
 )
 MAX_SLUG_LENGTH = 40

@@ -14,6 +14,8 @@ from app.db.engine import create_engine
 from tests.schema import create_schema
 
 TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
+# A database that cannot be opened: its folder does not exist.
+UNREACHABLE_DATABASE_URL = "sqlite+aiosqlite:///no-such-folder/nothing.db"
 
 
 def engine_for(url: str) -> AsyncEngine:

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import sqlalchemy.exc
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,12 +15,14 @@ from pydantic import ValidationError
 from app import models
 {% endif -%}
 from app.api import errors, health
+from app.api.access_log import REQUEST_ID_HEADER, AccessLog, is_sane_request_id
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
 from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings, settings_problems
+from app.core.logging import configure_logging
 from app.db.session import get_engine
 from app.items import router as items_router
 from app.users import router as users_router
@@ -27,6 +30,7 @@ from app.users import router as users_router
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    configure_logging(get_settings())
     get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
@@ -48,7 +52,8 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
     )
-    # Middleware added last runs first: an unknown Host is refused before anything else.
+    # Middleware added last runs first: every request gets its id, then its log line, and then an
+    # unknown Host is refused before anything else.
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -57,8 +62,13 @@ def create_app(settings: Settings) -> FastAPI:
             allow_headers=["*"],
         )
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(AccessLog)
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER, validator=is_sane_request_id
+    )
     app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
     app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)
+    app.add_exception_handler(Exception, errors.internal_error)
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
     app.include_router(auth_router.router)  # first: /users/me goes before /users/{user_id}

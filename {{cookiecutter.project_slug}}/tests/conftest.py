@@ -7,13 +7,18 @@ the started app and its clients (tests/api_client.py, tests/clients.py) and the 
 """
 
 import gc
-from collections.abc import AsyncIterator, Iterator
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.api.rate_limit import get_rate_limiter
 from app.core import security
+from app.core.config import get_settings
+from app.core.logging import configure_logging
 from tests import factories
 
 # In this order: the test database, the settings pinned to it, then what imports the app.
@@ -71,3 +76,18 @@ async def db_session(connection: AsyncConnection) -> AsyncIterator[AsyncSession]
         # Outer transaction first: it takes every SAVEPOINT with it in one statement.
         await transaction.rollback()
         await session.close()
+
+
+@pytest.fixture
+def log_lines() -> Iterator[Callable[[], list[dict[str, object]]]]:
+    """The lines the app's own logging writes during the test, in JSON at DEBUG level, as dicts."""
+    configure_logging(
+        get_settings().model_copy(update={"log_format": "json", "log_level": "DEBUG"})
+    )
+    (handler,) = logging.getLogger().handlers
+    output = io.StringIO()
+    handler.setStream(output)  # type: ignore[attr-defined]
+    try:
+        yield lambda: [json.loads(line) for line in output.getvalue().splitlines()]
+    finally:
+        configure_logging(get_settings())

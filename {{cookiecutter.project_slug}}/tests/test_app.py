@@ -1,3 +1,4 @@
+import asyncio
 import os
 import subprocess
 import sys
@@ -13,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from starlette.types import ASGIApp
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 from app.db.session import get_db, get_engine
 from app.main import app, create_app
+from tests.api_client import client_for
+from tests.database import UNREACHABLE_DATABASE_URL
 
 HOST = "api.example.com"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -150,3 +153,40 @@ def test_a_bad_setting_stops_the_start_with_one_line_that_shows_no_value(tmp_pat
     assert "; DATABASE_URL: must be a SQLAlchemy URL" in output
     assert len(output.splitlines()) == 1
     assert secret not in output
+
+
+async def test_ready_when_the_database_answers(async_client: AsyncClient) -> None:
+    response = await async_client.get("/health/ready")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+
+
+async def test_not_ready_when_the_database_is_unreachable(started_app: ASGIApp) -> None:
+    unreachable = create_async_engine(UNREACHABLE_DATABASE_URL)
+    try:
+        async with AsyncSession(unreachable) as session, client_for(started_app, session) as client:
+            response = await client.get("/health/ready")
+            alive = await client.get("/health")
+    finally:
+        await unreachable.dispose()
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["database"].startswith("unreachable")
+    assert alive.status_code == 200
+
+
+async def test_not_ready_when_the_database_answers_too_slowly(
+    async_client: AsyncClient, db_session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def slow_execute(*args: object, **kwargs: object) -> None:
+        await asyncio.sleep(1)
+
+    monkeypatch.setattr(get_settings(), "readiness_timeout_seconds", 0.05)
+    monkeypatch.setattr(db_session, "execute", slow_execute)
+
+    response = await async_client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "no answer within 0.05 s"}

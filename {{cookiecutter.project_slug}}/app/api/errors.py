@@ -2,10 +2,13 @@
 
 from typing import cast
 
+from asgi_correlation_id import correlation_id
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
+from app.api.access_log import REQUEST_ID_HEADER
 
 # Seconds a client should wait before trying again when no database connection was free.
 BUSY_RETRY_AFTER_SECONDS = 1
@@ -30,4 +33,15 @@ async def database_busy(request: Request, exc: Exception) -> JSONResponse:
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         content={"detail": "The service is busy: try again shortly."},
         headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """500 for an unhandled exception, carrying the request id like every other answer; the
+    server logs the traceback, once, with that id."""
+    request_id = correlation_id.get()
+    return JSONResponse(
+        status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        content={"detail": "Internal server error"},
+        headers={REQUEST_ID_HEADER: request_id} if request_id else None,
     )

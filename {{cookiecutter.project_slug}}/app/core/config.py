@@ -1,7 +1,7 @@
 """Settings, read from the environment and from `.env`."""
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from limits import parse
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -58,6 +58,19 @@ class Settings(BaseSettings):
 {%- endif %}
     cors_origins: list[str] = []
     max_request_bytes: int = Field(default=1024 * 1024, ge=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # Readable lines in local development, one JSON object per line elsewhere.
+    log_format: Literal["console", "json"] = Field(
+        default_factory=lambda data: "console" if data["environment"] in DEVELOPMENT else "json"
+    )
+    # GET /health/ready answers 503 when the database takes longer than this to answer SELECT 1.
+    readiness_timeout_seconds: float = Field(default=2, gt=0)
+    # The production server (python -m app.server): where it listens, and how long requests in
+    # flight get to finish on SIGTERM. WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS
+    # (proxies whose X-Forwarded-* headers count) go to uvicorn as they are.
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    graceful_shutdown_seconds: int = Field(default=20, ge=0)
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = "memory://"

@@ -1,0 +1,91 @@
+"""Every answer carries a request id, every log line of a request carries it too, and nothing
+secret is ever logged."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+
+from app.core.config import get_settings
+from app.main import create_app
+from tests.factories import DEFAULT_PASSWORD
+
+LogLines = Callable[[], list[dict[str, object]]]
+NEW_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
+
+
+async def test_a_sane_request_id_is_kept_and_on_every_line_of_its_request(
+    async_client: AsyncClient, log_lines: LogLines
+) -> None:
+    response = await async_client.get("/items/", headers={"X-Request-ID": "abc.DEF_123-x"})
+
+    assert response.headers["X-Request-ID"] == "abc.DEF_123-x"
+    lines = log_lines()
+    assert lines
+    assert {line["request_id"] for line in lines} == {"abc.DEF_123-x"}
+    (access,) = [line for line in lines if line["name"] == "app.access"]
+    assert (access["method"], access["path"], access["status"]) == ("GET", "/items/", 200)
+    assert access["client"] == "127.0.0.1"
+    assert isinstance(access["duration_ms"], float)
+
+
+@pytest.mark.parametrize(
+    "sent", [b"", b"x" * 65, b"two words", b"semi;colon", "caf\u00e9".encode(), b"a\tb"]
+)
+async def test_any_other_request_id_is_replaced_by_a_new_one(
+    async_client: AsyncClient, sent: bytes
+) -> None:
+    response = await async_client.get("/health", headers={b"X-Request-ID": sent})
+
+    assert NEW_REQUEST_ID.fullmatch(response.headers["X-Request-ID"])
+
+
+def failing_app() -> FastAPI:
+    served = create_app(get_settings())
+
+    @served.get("/fails")
+    async def fails() -> None:
+        raise RuntimeError("a bug")
+
+    return served
+
+
+async def test_the_request_id_is_on_4xx_and_5xx_answers(async_client: AsyncClient) -> None:
+    sent = {"X-Request-ID": "failing-request"}
+    transport = ASGITransport(failing_app(), raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        server_error = await client.get("/fails", headers=sent)
+
+    answers = [
+        await async_client.get("/nowhere", headers=sent),
+        await async_client.post("/items/", content=b"{", headers=sent),
+        server_error,
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 422, 500]
+    assert [answer.headers["X-Request-ID"] for answer in answers] == ["failing-request"] * 3
+    assert server_error.json() == {"detail": "Internal server error"}
+
+
+async def test_no_password_token_or_authorization_value_is_logged(
+    async_client: AsyncClient, log_lines: LogLines
+) -> None:
+    password = f"{DEFAULT_PASSWORD}-never-logged"
+    stranger = "Bearer not-a-token-but-secret"
+
+    await async_client.post(
+        "/users/", json={"username": "logged", "email": "logged@example.com", "password": password}
+    )
+    await async_client.get("/items/?token=secret-in-a-query", headers={"Authorization": stranger})
+
+    written = str(log_lines())
+    secrets = [
+        password,
+        stranger,
+        "secret-in-a-query",
+        *async_client.headers.get_list("Authorization"),
+    ]
+    assert [secret for secret in secrets if secret in written] == []
+    assert "/items/" in written
