@@ -22,11 +22,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
 
 from app.core import security
 from app.core.config import Settings
 from app.db.engine import create_engine
+from app.users.models import User
 from tests.factories import CHEAP_PASSWORD_HASH
 from tests.schema import create_schema
 
@@ -98,6 +100,19 @@ async def flood(
     return statuses, answer, seconds
 
 
+async def usernames_stored(database_url: str) -> Counter[str]:
+    """How many users each username has in the database."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(User.username, func.count()).group_by(User.username)
+            )
+            return Counter(dict(rows.all()))
+    finally:
+        await engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -125,14 +140,14 @@ def live_server(database_url: str, settings: Mapping[str, str] | None = None) ->
         )
         try:
             base_url = f"http://127.0.0.1:{port}"
-            _wait_until_up(server, base_url)
+            wait_until_up(server, base_url)
             yield base_url
         finally:
             server.terminate()
             server.wait(timeout=STARTUP_SECONDS)
 
 
-def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
+def wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:

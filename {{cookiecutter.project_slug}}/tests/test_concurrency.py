@@ -9,12 +9,9 @@ from collections import Counter
 import httpx
 import pytest
 from limits import parse
-from sqlalchemy import func, select
 
-from app.db.engine import create_engine
-from app.users.models import User
 from tests.clients import live_owner_headers
-from tests.live_server import ANSWER_SECONDS, RATE_LIMITS, client, flood
+from tests.live_server import ANSWER_SECONDS, RATE_LIMITS, client, flood, usernames_stored
 
 pytestmark = pytest.mark.live
 
@@ -37,18 +34,6 @@ async def test_a_sign_up_flood_is_limited_and_other_requests_are_answered(
 
 def sign_up(username: str) -> dict[str, str]:
     return {"username": username, "email": f"{username}@example.com", "password": "s3cret!!"}
-
-
-async def usernames_stored(database_url: str) -> Counter[str]:
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(User.username, func.count()).group_by(User.username)
-            )
-            return Counter(dict(rows.all()))
-    finally:
-        await engine.dispose()
 
 
 async def test_racing_sign_ups_end_in_one_user_per_name_and_conflicts(

@@ -1,16 +1,19 @@
 """Every answer carries a request id, every log line of a request carries it too, and nothing
 secret is ever logged."""
 
+import asyncio
 import re
 from collections.abc import Callable
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import get_settings
 from app.main import create_app
 from tests.factories import DEFAULT_PASSWORD
+from tests.live_server import free_port
 
 LogLines = Callable[[], list[dict[str, object]]]
 NEW_REQUEST_ID = re.compile(r"[0-9a-f]{32}")
@@ -89,3 +92,28 @@ async def test_no_password_token_or_authorization_value_is_logged(
     ]
     assert [secret for secret in secrets if secret in written] == []
     assert "/items/" in written
+
+
+async def test_an_unhandled_exception_is_logged_once_with_its_traceback_and_request_id(
+    log_lines: LogLines,
+) -> None:
+    # uvicorn serves it in this process, and logs through the app's configuration.
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(failing_app(), port=port, lifespan="off", log_config=None)
+    )
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:  # noqa: ASYNC110 (uvicorn raises a flag, not an event)
+            await asyncio.sleep(0.01)
+        async with AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            response = await client.get("/fails", headers={"X-Request-ID": "the-failing-one"})
+    finally:
+        server.should_exit = True
+        await serving
+
+    assert response.status_code == 500
+    failures = [line for line in log_lines() if "exc_info" in line]
+    assert len(failures) == 1
+    assert failures[0]["request_id"] == "the-failing-one"
+    assert "RuntimeError: a bug" in str(failures[0]["exc_info"])
