@@ -26,8 +26,10 @@ SERVER_URL = make_url(
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 DATABASE_NAME = "{{ cookiecutter.project_slug }}_test" + (f"_{_WORKER}" if _WORKER else "")
 TEST_DATABASE_URL = SERVER_URL.set(database=DATABASE_NAME).render_as_string(hide_password=False)
-# A server that is not there: nothing listens on port 1.
-UNREACHABLE_DATABASE_URL = SERVER_URL.set(port=1).render_as_string(hide_password=False)
+# A database that the server does not have.
+MISSING_DATABASE_URL = SERVER_URL.set(database=f"{DATABASE_NAME}_missing").render_as_string(
+    hide_password=False
+)
 CONNECT_TIMEOUT_SECONDS = 5
 
 

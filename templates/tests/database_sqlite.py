@@ -15,7 +15,7 @@ from tests.schema import create_schema
 
 TEST_DATABASE_URL = "sqlite+aiosqlite:///:memory:"
 # A database that cannot be opened: its folder does not exist.
-UNREACHABLE_DATABASE_URL = "sqlite+aiosqlite:///no-such-folder/nothing.db"
+MISSING_DATABASE_URL = "sqlite+aiosqlite:///no-such-folder/nothing.db"
 
 
 def engine_for(url: str) -> AsyncEngine:

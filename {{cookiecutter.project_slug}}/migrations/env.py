@@ -9,7 +9,8 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import models
 from app.core.config import get_settings
@@ -32,9 +33,20 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_on_a_new_connection() -> None:
-    engine = create_engine(get_settings().database_url)
+    url = get_settings().database_url
+    engine = create_engine(url)
     try:
-        async with engine.connect() as connection:
+        try:
+            connection = await engine.connect()
+        except (OSError, SQLAlchemyError) as error:
+            # One line, not a traceback: the database is missing or the server does not answer.
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            shown = make_url(url).render_as_string(hide_password=True)
+            raise SystemExit(
+                f"Cannot reach the database at {shown}: {reason}. Create the database, start its "
+                "server, or point DATABASE_URL at one."
+            ) from None
+        async with connection:
             await connection.run_sync(run_migrations)
     finally:
         await engine.dispose()

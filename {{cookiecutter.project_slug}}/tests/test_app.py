@@ -18,7 +18,7 @@ from app.core.config import Settings, get_settings
 from app.db.session import get_db, get_engine
 from app.main import app, create_app
 from tests.api_client import client_for
-from tests.database import UNREACHABLE_DATABASE_URL
+from tests.database import MISSING_DATABASE_URL
 
 HOST = "api.example.com"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +163,7 @@ async def test_ready_when_the_database_answers(async_client: AsyncClient) -> Non
 
 
 async def test_not_ready_when_the_database_is_unreachable(started_app: ASGIApp) -> None:
-    unreachable = create_async_engine(UNREACHABLE_DATABASE_URL)
+    unreachable = create_async_engine(MISSING_DATABASE_URL)
     try:
         async with AsyncSession(unreachable) as session, client_for(started_app, session) as client:
             response = await client.get("/health/ready")

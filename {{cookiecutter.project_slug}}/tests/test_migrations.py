@@ -17,8 +17,9 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.core.config import get_settings
 from app.models import Base, User
-from tests.database import engine_for, spare_database
+from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
@@ -113,3 +114,18 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
     with pytest.raises(CommandError, match=r"usernames differ only in case or form.*: alice"):
         await users_after_upgrading_from_0001(engine, users)
+
+
+def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As `alembic upgrade head` runs from the command line: on DATABASE_URL, with a new connection.
+    monkeypatch.setattr(get_settings(), "database_url", MISSING_DATABASE_URL)
+    config = Config(ALEMBIC_INI)
+    config.attributes["configure_logger"] = False
+
+    with pytest.raises(SystemExit) as stopped:
+        command.upgrade(config, "head")
+
+    message = str(stopped.value.code)
+    assert message.startswith("Cannot reach the database at ")
+    assert message.endswith("Create the database, start its server, or point DATABASE_URL at one.")
+    assert len(message.splitlines()) == 1
