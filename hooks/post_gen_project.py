@@ -62,6 +62,24 @@ def local_env(example: str) -> str:
     return example
 
 
+def next_steps(context: dict[str, object], root: Path) -> str:
+    """What to run next, for these answers: install, migrate, serve and test."""
+    steps = [(f"cd {root}", ""), ("uv sync", "install (pip install uv first, if need be)")]
+    if context["database"] == "postgresql":
+        if context["use_docker"] is True:
+            steps.append(("docker compose up -d db", "a PostgreSQL server with the database"))
+        else:
+            slug = context["project_slug"]
+            steps.append((f"createdb {slug}", "on the server that DATABASE_URL names"))
+    if context["use_alembic"] is True:
+        steps.append(("uv run alembic upgrade head", "the schema"))
+    steps.append(("uv run uvicorn app.main:app --reload", "serve http://127.0.0.1:8000/docs"))
+    steps.append(("uv run pytest", "test (CI=true uv run pytest: the thorough run)"))
+    width = max(len(command) for command, _ in steps)
+    lines = [f"    {command:<{width}}  # {what}".rstrip(" #") for command, what in steps]
+    return f"Your project is in {root}. Next:\n\n" + "\n".join(lines)
+
+
 def main() -> int:
     context = json.loads(r"""{{ cookiecutter | jsonify }}""")
     root = Path.cwd()
@@ -71,6 +89,7 @@ def main() -> int:
     env = root / ".env"
     env.touch(mode=0o600)
     env.write_text(local_env((root / ".env.example").read_text()))
+    print(next_steps(context, root))
     return 0
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests import postgres, redis_server
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
@@ -210,6 +211,24 @@ def test_postgresql_suite_without_a_server_stops_with_one_message(tmp_path: Path
     assert output.count("No PostgreSQL server answers") == 1
     assert "docker compose up -d db" in output
     assert "passed" not in output
+
+
+def test_postgresql_suite_with_a_wrong_password_says_so_in_one_message(tmp_path: Path) -> None:
+    project = render(tmp_path, {"database": "postgresql"})
+    wrong_password = make_url(postgres.server_url()).set(password="not-the-password")
+
+    result = run(
+        [*tool("pytest"), "-q", "-p", "no:cacheprovider", "-n", "2"],
+        project,
+        env={"TEST_DATABASE_URL": wrong_password.render_as_string(hide_password=False)},
+        timeout=60,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR
+    assert output.count("refused the connection: password authentication failed") == 1
+    assert "No PostgreSQL server answers" not in output
+    assert "not-the-password" not in output
 
 
 def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Path) -> None:

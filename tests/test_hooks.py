@@ -183,3 +183,23 @@ def test_good_answers_from_the_command_line_render(tmp_path: Path) -> None:
 
     assert project.name == "billing_api"
     assert not (project / "Dockerfile").exists()
+
+
+def test_post_gen_gives_the_next_steps_for_the_answers() -> None:
+    root = Path("/work/shop")
+    sqlite = {"database": "sqlite", "use_alembic": True, "use_docker": True, "project_slug": "shop"}
+    postgresql = {**sqlite, "database": "postgresql", "use_alembic": False, "use_docker": False}
+
+    with_migrations = post_gen.next_steps(sqlite, root)
+    without_docker = post_gen.next_steps(postgresql, root)
+
+    assert with_migrations.startswith("Your project is in /work/shop. Next:")
+    assert "    cd /work/shop\n" in with_migrations
+    assert "uv run alembic upgrade head" in with_migrations
+    assert "createdb" not in with_migrations
+    assert "docker compose" not in with_migrations
+    assert "createdb shop" in without_docker
+    assert "alembic" not in without_docker
+    for steps in (with_migrations, without_docker):
+        assert "uv sync" in steps
+        assert "uv run pytest" in steps

@@ -61,15 +61,23 @@ def _on_server(*statements: str) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Stop at once, with one message, when no server answers."""
+    """Stop at once, with one message, when no server answers or it refuses the connection."""
+    server = SERVER_URL.render_as_string()
     try:
         _on_server("SELECT 1")
-    except (OSError, TimeoutError, SQLAlchemyError) as exc:
+    except (OSError, TimeoutError) as exc:
         raise pytest.UsageError(
-            f"No PostgreSQL server answers at {SERVER_URL.render_as_string()} ({exc}).\n"
+            f"No PostgreSQL server answers at {server} ({exc}).\n"
             "Start one with `docker compose up -d db`, or point TEST_DATABASE_URL at a server the "
             "tests may create databases on, e.g.\n"
             "TEST_DATABASE_URL=postgresql+asyncpg://user:password@host:5432/postgres uv run pytest"
+        ) from None
+    except SQLAlchemyError as exc:
+        # The server answered, and said no: a wrong password or user, or a missing database.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise pytest.UsageError(
+            f"The PostgreSQL server at {server} refused the connection: {reason}.\n"
+            "Check the user, password and database that TEST_DATABASE_URL names."
         ) from None
 
 
