@@ -1,5 +1,6 @@
 """The application: its lifespan, its middleware and its routers."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,14 +24,19 @@ from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings, settings_problems
 from app.core.logging import configure_logging
-from app.db.session import get_engine
+from app.db.session import database_problem, get_engine
 from app.items import router as items_router
 from app.users import router as users_router
+
+logger = logging.getLogger(__name__)
 
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     configure_logging(get_settings())
+    if problem := await database_problem(get_engine()):
+        # Served all the same: /health/ready answers 503 until the database answers.
+        logger.warning(problem)
     get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).

@@ -9,12 +9,12 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection
 
 from app import models
 from app.core.config import get_settings
 from app.db.engine import create_engine
+from app.db.session import CONNECTION_ERRORS, unreachable
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -38,16 +38,12 @@ async def run_migrations_on_a_new_connection() -> None:
     try:
         try:
             connection = await engine.connect()
-        except (OSError, SQLAlchemyError) as error:
-            # One line, not a traceback: the database is missing or the server does not answer.
-            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-            shown = make_url(url).render_as_string(hide_password=True)
-            raise SystemExit(
-                f"Cannot reach the database at {shown}: {reason}. Create the database, start its "
-                "server, or point DATABASE_URL at one."
-            ) from None
-        async with connection:
+        except CONNECTION_ERRORS as error:
+            raise SystemExit(unreachable(url, error)) from None  # one line, not a traceback
+        try:
             await connection.run_sync(run_migrations)
+        finally:
+            await connection.close()
     finally:
         await engine.dispose()
 

@@ -10,12 +10,14 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from starlette.types import ASGIApp
 
 from app.core.config import Settings, get_settings
-from app.db.session import get_db, get_engine
+from app.db.engine import how_to_create
+from app.db.session import database_problem, get_db, get_engine
 from app.main import app, create_app
 from tests.api_client import client_for
 from tests.database import MISSING_DATABASE_URL
@@ -190,3 +192,19 @@ async def test_not_ready_when_the_database_answers_too_slowly(
 
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "no answer within 0.05 s"}
+
+
+async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_it() -> None:
+    missing = create_async_engine(MISSING_DATABASE_URL)
+    try:
+        problem = await database_problem(missing)
+        no_problem = await database_problem(get_engine())
+    finally:
+        await missing.dispose()
+
+    assert problem is not None
+    assert problem.startswith("Cannot reach the database at ")
+    assert str(make_url(MISSING_DATABASE_URL).database) in problem
+    assert problem.endswith(how_to_create(MISSING_DATABASE_URL))
+    assert len(problem.splitlines()) == 1
+    assert no_problem is None

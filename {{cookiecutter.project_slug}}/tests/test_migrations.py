@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
+from app.db.engine import how_to_create
 from app.models import Base, User
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
@@ -127,5 +128,5 @@ def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.Mo
 
     message = str(stopped.value.code)
     assert message.startswith("Cannot reach the database at ")
-    assert message.endswith("Create the database, start its server, or point DATABASE_URL at one.")
+    assert message.endswith(how_to_create(MISSING_DATABASE_URL))
     assert len(message.splitlines()) == 1

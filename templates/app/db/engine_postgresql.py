@@ -1,5 +1,6 @@
 """Creating the engine: PostgreSQL through asyncpg, with a connection pool sized by the settings."""
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import get_settings
@@ -15,4 +16,13 @@ def create_engine(url: str) -> AsyncEngine:
         pool_recycle=settings.db_pool_recycle,
         # A connection that the server or the network dropped is replaced, not handed out.
         pool_pre_ping=True,
+    )
+
+
+def how_to_create(url: str) -> str:
+    """How to make the database that url names, for a one-line error."""
+    parts = make_url(url)
+    return (
+        f"Create it with `createdb -h {parts.host} -p {parts.port or 5432} -U {parts.username} "
+        f"{parts.database}`, start its server, or point DATABASE_URL at another."
     )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import get_settings
@@ -22,3 +23,11 @@ def _configure_connection(dbapi_connection: Any, _connection_record: Any) -> Non
     cursor.execute(f"PRAGMA busy_timeout={get_settings().sqlite_busy_timeout_ms:d}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def how_to_create(url: str) -> str:
+    """How to make the database that url names, for a one-line error."""
+    return (
+        f"SQLite creates {make_url(url).database} on first use if its folder exists and may be "
+        "written: create the folder, or point DATABASE_URL elsewhere."
+    )

@@ -7,6 +7,8 @@ per request with its duration and request id instead.
 
 import logging.config
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 from app.core.config import Settings
 
 FORMATTERS = {
@@ -15,8 +17,11 @@ FORMATTERS = {
     },
     "json": {
         "()": "pythonjsonlogger.json.JsonFormatter",
-        "fmt": "%(asctime)s %(levelname)s %(name)s %(correlation_id)s %(message)s",
-        "rename_fields": {"asctime": "time", "levelname": "level", "correlation_id": "request_id"},
+        "fmt": "%(levelname)s %(name)s %(correlation_id)s %(message)s",
+        "timestamp": "time",  # ISO 8601, in UTC
+        "rename_fields": {"levelname": "level", "correlation_id": "request_id"},
+        # uvicorn adds a copy of some messages with terminal colours in them.
+        "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
     },
 }
 

@@ -1,12 +1,19 @@
-"""The app's engine and sessions, made on first use, and the `get_db` dependency."""
+"""The app's engine and sessions, made on first use, the `get_db` dependency, and one line that
+says why the database cannot be reached."""
 
 from collections.abc import AsyncIterator
 from functools import cache
 
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
-from app.db.engine import create_engine
+from app.db.engine import create_engine, how_to_create
+
+# What connecting can raise: the driver's OSError (no server), or its refusal, wrapped.
+CONNECTION_ERRORS = (OSError, SQLAlchemyError)
 
 
 @cache
@@ -22,3 +29,20 @@ def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
 async def get_db() -> AsyncIterator[AsyncSession]:
     async with get_sessionmaker()() as session:
         yield session
+
+
+def unreachable(url: str, error: BaseException) -> str:
+    """One line: which database, why it cannot be reached, and how to create it."""
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    shown = make_url(url).render_as_string(hide_password=True)
+    return f"Cannot reach the database at {shown}: {reason}. {how_to_create(url)}"
+
+
+async def database_problem(engine: AsyncEngine) -> str | None:
+    """None when the database answers SELECT 1; otherwise the one line that says why not."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except CONNECTION_ERRORS as error:
+        return unreachable(engine.url.render_as_string(hide_password=False), error)
+    return None
