@@ -28,6 +28,7 @@ RESERVED_SLUGS = frozenset(
         "hypothesis",
         "limits",
         "mypy",
+        "pre_commit",
         "pwdlib",
         "pydantic",
         "pydantic_settings",

@@ -24,6 +24,8 @@ GIT_IDENTITY = {
     for field, value in (("NAME", "Meta Suite"), ("EMAIL", "meta@example.com"))
 }
 HEALTH = "{{cookiecutter.project_slug}}/app/api/health.py"
+HEALTH_LINE = "Report that the process is up, without touching the database."
+CHANGED_HEALTH_LINE = "Report that the process answers, without touching the database."
 ADDED = "{{cookiecutter.project_slug}}/docs/operations.md"
 REMOVED = "{{cookiecutter.project_slug}}/.dockerignore"
 
@@ -81,11 +83,9 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path
     git(project, "commit", "-qam", "A user's edit")
 
     health = template / HEALTH
-    health.write_text(
-        health.read_text().replace(
-            "Report that the service is up.", "Report that the process is up."
-        )
-    )
+    before = health.read_text()
+    assert HEALTH_LINE in before
+    health.write_text(before.replace(HEALTH_LINE, CHANGED_HEALTH_LINE))
     (template / ADDED).parent.mkdir()
     (template / ADDED).write_text("# Operations\n")
     git(template, "rm", "-q", REMOVED)
@@ -94,7 +94,7 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path
 
     cruft("update", "-y", cwd=project)
 
-    assert "Report that the process is up." in (project / "app/api/health.py").read_text()
+    assert CHANGED_HEALTH_LINE in (project / "app/api/health.py").read_text()
     assert (project / "docs/operations.md").read_text() == "# Operations\n"
     assert not (project / ".dockerignore").exists()
     assert (project / "README.md").read_text().endswith("\nOur own note.\n")

@@ -39,6 +39,9 @@ async def run_migrations_on_a_new_connection() -> None:
         try:
             connection = await engine.connect()
         except CONNECTION_ERRORS as error:
+            # aiosqlite closes a connection that failed to open on its own thread, and reports back
+            # to this event loop: give it the moment it needs before asyncio.run() closes the loop.
+            await asyncio.sleep(0.1)
             raise SystemExit(unreachable(url, error)) from None  # one line, not a traceback
         try:
             await connection.run_sync(run_migrations)
