@@ -74,6 +74,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
     app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)
+    app.add_exception_handler(sqlalchemy.exc.DBAPIError, errors.database_unreachable)
+    app.add_exception_handler(OSError, errors.database_unreachable)
     app.add_exception_handler(Exception, errors.internal_error)
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}

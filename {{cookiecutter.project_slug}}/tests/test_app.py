@@ -2,7 +2,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -177,6 +177,23 @@ async def test_not_ready_when_the_database_is_unreachable(started_app: ASGIApp) 
     assert response.json()["status"] == "unavailable"
     assert response.json()["checks"]["database"].startswith("unreachable")
     assert alive.status_code == 200
+
+
+async def test_a_request_that_cannot_reach_the_database_is_503_and_one_log_line(
+    started_app: ASGIApp, log_lines: Callable[[], list[dict[str, object]]]
+) -> None:
+    missing = create_async_engine(MISSING_DATABASE_URL)
+    try:
+        async with AsyncSession(missing) as session, client_for(started_app, session) as client:
+            response = await client.get("/items/")
+    finally:
+        await missing.dispose()
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    (warning,) = [line for line in log_lines() if line["level"] == "WARNING"]
+    assert str(warning["message"]).startswith("Cannot reach the database at ")
+    assert "exc_info" not in warning
 
 
 async def test_not_ready_when_the_database_answers_too_slowly(

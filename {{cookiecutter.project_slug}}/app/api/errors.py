@@ -1,5 +1,6 @@
 """Answers for errors that would otherwise leak input or turn into a 500."""
 
+import logging
 from typing import cast
 
 from asgi_correlation_id import correlation_id
@@ -7,11 +8,16 @@ from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from app.api.access_log import REQUEST_ID_HEADER
+from app.core.config import get_settings
+from app.db.session import unreachable
 
 # Seconds a client should wait before trying again when no database connection was free.
 BUSY_RETRY_AFTER_SECONDS = 1
+
+logger = logging.getLogger(__name__)
 
 
 async def validation_error_without_input(request: Request, exc: Exception) -> JSONResponse:
@@ -32,6 +38,20 @@ async def database_busy(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         content={"detail": "The service is busy: try again shortly."},
+        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )
+
+
+async def database_unreachable(request: Request, exc: Exception) -> JSONResponse:
+    """503 when no connection to the database could be opened (the driver's OSError, or its
+    refusal, which SQLAlchemy wraps without a statement), logged as one line that names the
+    database and how to create it. Any other database error stays a 500 with its traceback."""
+    if isinstance(exc, DBAPIError) and exc.statement is not None:
+        raise exc
+    logger.warning(unreachable(get_settings().database_url, exc))
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": "The database is unavailable: try again shortly."},
         headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
     )
 
