@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    configure_logging(get_settings())
-    if problem := await database_problem(get_engine()):
+    settings = get_settings()
+    configure_logging(settings)
+    if problem := await database_problem(get_engine(), settings.readiness_timeout_seconds):
         # Served all the same: /health/ready answers 503 until the database answers.
         logger.warning(problem)
     get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start

@@ -214,8 +214,8 @@ async def test_not_ready_when_the_database_answers_too_slowly(
 async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_it() -> None:
     missing = create_async_engine(MISSING_DATABASE_URL)
     try:
-        problem = await database_problem(missing)
-        no_problem = await database_problem(get_engine())
+        problem = await database_problem(missing, seconds=5)
+        no_problem = await database_problem(get_engine(), seconds=5)
     finally:
         await missing.dispose()
 

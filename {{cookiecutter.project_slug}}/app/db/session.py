@@ -1,6 +1,7 @@
 """The app's engine and sessions, made on first use, the `get_db` dependency, and one line that
 says why the database cannot be reached."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from functools import cache
 
@@ -38,11 +39,17 @@ def unreachable(url: str, error: BaseException) -> str:
     return f"Cannot reach the database at {shown}: {reason}. {how_to_create(url)}"
 
 
-async def database_problem(engine: AsyncEngine) -> str | None:
-    """None when the database answers SELECT 1; otherwise the one line that says why not."""
+async def database_problem(engine: AsyncEngine, seconds: float) -> str | None:
+    """None when the database answers SELECT 1 within that many seconds; otherwise the one line
+    that says why not."""
+    error: BaseException
     try:
-        async with engine.connect() as connection:
+        async with asyncio.timeout(seconds), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except CONNECTION_ERRORS as error:
-        return unreachable(engine.url.render_as_string(hide_password=False), error)
-    return None
+    except TimeoutError:
+        error = TimeoutError(f"no answer within {seconds:g} s")
+    except CONNECTION_ERRORS as refused:
+        error = refused
+    else:
+        return None
+    return unreachable(engine.url.render_as_string(hide_password=False), error)
