@@ -71,7 +71,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(AccessLog)
     app.add_middleware(
-        CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER, validator=is_sane_request_id
+        CorrelationIdMiddleware,
+        header_name=REQUEST_ID_HEADER,
+        validator=is_sane_request_id,
+        update_request_header=False,  # the app reads the id from its context, not the headers
     )
     app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
     app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)

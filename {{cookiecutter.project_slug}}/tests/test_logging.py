@@ -117,3 +117,14 @@ async def test_an_unhandled_exception_is_logged_once_with_its_traceback_and_requ
     assert len(failures) == 1
     assert failures[0]["request_id"] == "the-failing-one"
     assert "RuntimeError: a bug" in str(failures[0]["exc_info"])
+
+
+async def test_successful_probes_are_debug_lines_and_everything_else_info(
+    async_client: AsyncClient, log_lines: LogLines
+) -> None:
+    await async_client.get("/health")
+    await async_client.get("/health/ready")
+    await async_client.get("/nowhere")
+
+    access = [(line["path"], line["level"]) for line in log_lines() if line["name"] == "app.access"]
+    assert access == [("/health", "DEBUG"), ("/health/ready", "DEBUG"), ("/nowhere", "INFO")]

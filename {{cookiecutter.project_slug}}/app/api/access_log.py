@@ -14,6 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# Health probes come every few seconds from every orchestrator: their successes are DEBUG lines.
+PROBES = frozenset({"/health", "/health/ready"})
 
 logger = logging.getLogger("app.access")
 
@@ -24,7 +26,8 @@ def is_sane_request_id(value: str) -> bool:
 
 class AccessLog:
     """Logs method, path (never the query string: it may hold a secret), status, duration and
-    client address of every HTTP request, once it is answered or has failed."""
+    client address of every HTTP request, once it is answered or has failed: at INFO, or at DEBUG
+    for a probe that succeeded."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -45,21 +48,24 @@ class AccessLog:
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            client = scope.get("client")
-            address = client[0] if client else "-"
-            logger.info(
-                "%s %s %d %.1f ms %s",
-                scope["method"],
-                scope["path"],
-                status,
-                duration_ms,
-                address,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": duration_ms,
-                    "client": address,
-                },
-            )
+            level = logging.DEBUG if scope["path"] in PROBES and status < 400 else logging.INFO
+            if logger.isEnabledFor(level):
+                duration_ms = round((time.perf_counter() - started) * 1000, 1)
+                client = scope.get("client")
+                address = client[0] if client else "-"
+                logger.log(
+                    level,
+                    "%s %s %d %.1f ms %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    duration_ms,
+                    address,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": duration_ms,
+                        "client": address,
+                    },
+                )
