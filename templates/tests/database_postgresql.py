@@ -7,7 +7,7 @@ create and drop its own. The default is the compose service: `docker compose up 
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -87,11 +87,10 @@ def engine_for(url: str) -> AsyncEngine:
 
 
 @contextmanager
-def spare_database(purpose: str) -> Iterator[str]:
-    """The URL of an empty database of its own, beside the run's test database."""
-    name = f"{DATABASE_NAME}_{purpose}"
+def _own_database(name: str) -> Iterator[str]:
+    """A new database of this name, dropped afterwards (after a failure or Ctrl-C too); yields
+    its URL. One left by a run that was killed outright is replaced."""
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    # A run that was killed outright may have left it behind: start afresh.
     _on_server(drop, f'CREATE DATABASE "{name}"')
     try:
         yield SERVER_URL.set(database=name).render_as_string(hide_password=False)
@@ -99,15 +98,15 @@ def spare_database(purpose: str) -> Iterator[str]:
         _on_server(drop)
 
 
+def spare_database(purpose: str) -> AbstractContextManager[str]:
+    """The URL of an empty database of its own, beside the run's test database."""
+    return _own_database(f"{DATABASE_NAME}_{purpose}")
+
+
 @pytest.fixture(scope="session")
 def test_database() -> Iterator[str]:
-    drop = f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)'
-    # A run that was killed outright may have left its database behind: start afresh.
-    _on_server(drop, f'CREATE DATABASE "{DATABASE_NAME}"')
-    try:
-        yield TEST_DATABASE_URL
-    finally:
-        _on_server(drop)
+    with _own_database(DATABASE_NAME) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings, settings_problems
 from app.core.logging import configure_logging
-from app.db.session import database_problem, get_engine
+from app.db.session import database_check, get_engine, get_sessionmaker, unreachable
 from app.items import router as items_router
 from app.users import router as users_router
 
@@ -35,9 +35,11 @@ logger = logging.getLogger(__name__)
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     configure_logging(settings)
-    if problem := await database_problem(get_engine(), settings.readiness_timeout_seconds):
+    async with get_sessionmaker()() as session:
+        error = await database_check(session, settings.readiness_timeout_seconds)
+    if error is not None:
         # Served all the same: /health/ready answers 503 until the database answers.
-        logger.warning(problem)
+        logger.warning(unreachable(settings.database_url, error))
     get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).

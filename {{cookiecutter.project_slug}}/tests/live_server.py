@@ -1,9 +1,9 @@
 """A real server process: uvicorn serving the app on loopback, on a database of its own.
 
-A plugin (see conftest.py): its fixtures serve the `live` tests. `python -m tests.live_server PORT`
-runs the server as the tests start it: with the tests' cheap password hashing, unless
-LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an error, so that a
-warning shows as a 500 that the tests see.
+A plugin (see conftest.py): its fixtures serve the `live` tests. `PORT=8001 python -m
+tests.live_server` runs the server as the tests start it: with the tests' cheap password hashing,
+unless LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an error, so
+that a warning shows as a 500 that the tests see.
 """
 
 import asyncio
@@ -121,8 +121,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Run the server on the given database until the block ends; yield its base URL.
+def server_process(
+    module: str, database_url: str, settings: Mapping[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """Run `python -m module` as a server on a free port (PORT) and the given database until the
+    block ends; yield the process and its base URL.
 
     It takes the tests' settings from the environment, with `settings` over them, and runs in an
     empty folder, so that it reads no `.env`.
@@ -132,22 +135,28 @@ def live_server(database_url: str, settings: Mapping[str, str] | None = None) ->
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
         "DATABASE_URL": database_url,
+        "PORT": str(port),
         **(settings or {}),
     }
     with tempfile.TemporaryDirectory() as empty:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "tests.live_server", str(port)], cwd=empty, env=environment
-        )
+        server = subprocess.Popen([sys.executable, "-m", module], cwd=empty, env=environment)
         try:
             base_url = f"http://127.0.0.1:{port}"
-            wait_until_up(server, base_url)
-            yield base_url
+            _wait_until_up(server, base_url)
+            yield server, base_url
         finally:
             server.terminate()
             server.wait(timeout=STARTUP_SECONDS)
 
 
-def wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
+@contextmanager
+def live_server(database_url: str, settings: Mapping[str, str] | None = None) -> Iterator[str]:
+    """This module's server on the given database until the block ends; yield its base URL."""
+    with server_process("tests.live_server", database_url, settings) as (_, base_url):
+        yield base_url
+
+
+def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -160,14 +169,14 @@ def wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
     raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS} s")
 
 
-def main(port: int) -> None:
+def main() -> None:
     import uvicorn  # here, not above: every test run loads this plugin, few start a server
 
     warnings.simplefilter("error", SAWarning)
     if os.environ.get("LIVE_SERVER_HASHING") != "production":
         security.password_hash = CHEAP_PASSWORD_HASH
-    uvicorn.run("app.main:app", host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run("app.main:app", host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main()

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp
 
 from app.core.config import Settings, get_settings
 from app.db.engine import how_to_create
-from app.db.session import database_problem, get_db, get_engine
+from app.db.session import database_check, get_db, get_engine, unreachable
 from app.main import app, create_app
 from tests.api_client import client_for
 from tests.database import MISSING_DATABASE_URL
@@ -214,14 +214,17 @@ async def test_not_ready_when_the_database_answers_too_slowly(
 async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_it() -> None:
     missing = create_async_engine(MISSING_DATABASE_URL)
     try:
-        problem = await database_problem(missing, seconds=5)
-        no_problem = await database_problem(get_engine(), seconds=5)
+        async with AsyncSession(missing) as session:
+            error = await database_check(session, seconds=5)
+        async with AsyncSession(get_engine()) as session:
+            no_error = await database_check(session, seconds=5)
     finally:
         await missing.dispose()
 
-    assert problem is not None
+    assert error is not None
+    problem = unreachable(MISSING_DATABASE_URL, error)
     assert problem.startswith("Cannot reach the database at ")
     assert str(make_url(MISSING_DATABASE_URL).database) in problem
     assert problem.endswith(how_to_create(MISSING_DATABASE_URL))
     assert len(problem.splitlines()) == 1
-    assert no_problem is None
+    assert no_error is None

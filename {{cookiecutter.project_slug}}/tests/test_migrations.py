@@ -25,11 +25,13 @@ from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 
 
-def alembic_config(connection: Connection) -> Config:
-    """Alembic's configuration, set to run on this connection, leaving pytest's logging alone."""
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's configuration, leaving pytest's logging alone: set to run on this connection, or
+    without one on DATABASE_URL, as from the command line."""
     config = Config(ALEMBIC_INI)
-    config.attributes["connection"] = connection
     config.attributes["configure_logger"] = False
+    if connection is not None:
+        config.attributes["connection"] = connection
     return config
 
 
@@ -118,13 +120,10 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
 
 def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    # As `alembic upgrade head` runs from the command line: on DATABASE_URL, with a new connection.
     monkeypatch.setattr(get_settings(), "database_url", MISSING_DATABASE_URL)
-    config = Config(ALEMBIC_INI)
-    config.attributes["configure_logger"] = False
 
     with pytest.raises(SystemExit) as stopped:
-        command.upgrade(config, "head")
+        command.upgrade(alembic_config(), "head")
 
     message = str(stopped.value.code)
     assert message.startswith("Cannot reach the database at ")

@@ -5,11 +5,8 @@ Marked `live`: the quick run leaves it out, `CI=true uv run pytest` runs it (tes
 """
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Iterator
@@ -18,7 +15,7 @@ import httpx
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD
-from tests.live_server import PROJECT_ROOT, free_port, usernames_stored, wait_until_up
+from tests.live_server import server_process, usernames_stored
 
 pytestmark = pytest.mark.live
 
@@ -28,21 +25,8 @@ IN_FLIGHT = 10
 @pytest.fixture
 def app_server(live_database: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The production server process on its own database, and its base URL."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "DATABASE_URL": live_database,
-        "PORT": str(port),
-    }
-    with tempfile.TemporaryDirectory() as empty:
-        server = subprocess.Popen([sys.executable, "-m", "app.server"], cwd=empty, env=environment)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            wait_until_up(server, base_url)
-            yield server, base_url
-        finally:
-            server.kill()
+    with server_process("app.server", live_database) as running:
+        yield running
 
 
 def sign_up(client: httpx.AsyncClient, name: str) -> Awaitable[httpx.Response]:

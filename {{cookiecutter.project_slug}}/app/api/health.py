@@ -1,15 +1,13 @@
 """Liveness (`GET /health`: the process answers) and readiness (`GET /health/ready`)."""
 
-import asyncio
 from typing import Literal
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.api.deps import SessionDep
 from app.core.config import get_settings
+from app.db.session import database_check
 
 router = APIRouter(tags=["health"])
 
@@ -36,15 +34,11 @@ async def health() -> Health:
 )
 async def ready(session: SessionDep, response: Response) -> Readiness:
     """Report whether the service can serve: the database answers `SELECT 1` in time."""
-    timeout = get_settings().readiness_timeout_seconds
-    try:
-        async with asyncio.timeout(timeout):
-            await session.execute(text("SELECT 1"))
-    except TimeoutError:
-        problem = f"no answer within {timeout:g} s"
-    except (OSError, SQLAlchemyError) as error:
-        problem = f"unreachable ({type(error).__name__})"
-    else:
+    error = await database_check(session, get_settings().readiness_timeout_seconds)
+    if error is None:
         return Readiness(status="ok", checks={"database": "ok"})
+    # The reason, not the database's address: anyone who can reach the probe may read it.
+    timed_out = isinstance(error, TimeoutError)
+    problem = str(error) if timed_out else f"unreachable ({type(error).__name__})"
     response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     return Readiness(status="unavailable", checks={"database": problem})

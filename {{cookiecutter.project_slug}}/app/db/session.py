@@ -1,5 +1,5 @@
-"""The app's engine and sessions, made on first use, the `get_db` dependency, and one line that
-says why the database cannot be reached."""
+"""The app's engine and sessions, made on first use, the `get_db` dependency, the check that the
+database answers, and one line that says why it does not."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -39,17 +39,14 @@ def unreachable(url: str, error: BaseException) -> str:
     return f"Cannot reach the database at {shown}: {reason}. {how_to_create(url)}"
 
 
-async def database_problem(engine: AsyncEngine, seconds: float) -> str | None:
-    """None when the database answers SELECT 1 within that many seconds; otherwise the one line
-    that says why not."""
-    error: BaseException
+async def database_check(session: AsyncSession, seconds: float) -> Exception | None:
+    """None when the database answers SELECT 1 within that many seconds; otherwise what went
+    wrong: a TimeoutError that says so, or the error that connecting raised."""
     try:
-        async with asyncio.timeout(seconds), engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        async with asyncio.timeout(seconds):
+            await session.execute(text("SELECT 1"))
     except TimeoutError:
-        error = TimeoutError(f"no answer within {seconds:g} s")
-    except CONNECTION_ERRORS as refused:
-        error = refused
-    else:
-        return None
-    return unreachable(engine.url.render_as_string(hide_password=False), error)
+        return TimeoutError(f"no answer within {seconds:g} s")
+    except CONNECTION_ERRORS as error:
+        return error
+    return None
