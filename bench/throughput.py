@@ -1,12 +1,14 @@
 """Requests per second and latency of a rendered project's server, by server stack and database.
 
-Renders a project per database (no auth), migrates it, serves it from one uvicorn process and
-loads it with wrk from a second process on loopback: `GET /health`, `GET /items/{id}`,
-`GET /items/` (20 items) and `POST /items/`. Each round runs both stacks, one after the other:
-uvicorn's pure-Python one (asyncio, h11) and the one `uvicorn[standard]` brings (uvloop,
-httptools). Each figure is the best of the rounds; the ratio compares the two stacks.
+Renders a project per database (with sign-in), migrates it, serves it from one uvicorn process
+and loads it with wrk from a second process on loopback, signed in as one user: `GET /health`,
+`GET /items/{id}`, `GET /items/` (20 items), `POST /items/` and `GET /users/me`. Each round runs
+both stacks, one after the other: uvicorn's pure-Python one (asyncio, h11) and the one
+`uvicorn[standard]` brings (uvloop, httptools). Each figure is the best of the rounds; the ratio
+compares the two stacks.
 
     uv run python bench/throughput.py [--seconds S] [--rounds R] [--connections C]
+        [--database sqlite|postgresql] [--stack asyncio+h11|uvloop+httptools]
 
 Needs wrk (`apt-get install wrk`); the PostgreSQL rows need TEST_DATABASE_URL.
 """
@@ -20,11 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -32,12 +37,14 @@ from tests import postgres
 from tests.rendering import assert_succeeds, environment, render
 
 STACKS = {"asyncio+h11": ["--loop", "asyncio", "--http", "h11"], "uvloop+httptools": []}
-ENDPOINTS = ["/health", "/items/{id}", "/items/", "POST /items/"]
+ENDPOINTS = ["/health", "/items/{id}", "/items/", "POST /items/", "/users/me"]
 POST_SCRIPT = """
 wrk.method = "POST"
 wrk.body = '{"name": "Widget", "price": 1}'
 wrk.headers["Content-Type"] = "application/json"
 """
+USER = {"username": "bench", "email": "bench@example.com", "password": "correct horse battery"}
+FORM = "application/x-www-form-urlencoded"
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -80,22 +87,39 @@ def serving(project: Path, env: dict[str, str], stack: list[str]) -> Iterator[st
         server.wait(timeout=30)
 
 
-def post_item(base_url: str) -> int:
-    request = urllib.request.Request(
-        f"{base_url}/items/",
-        data=json.dumps({"name": "Widget", "price": 1}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        item_id: int = json.load(response)["id"]
-        return item_id
+def call(base_url: str, path: str, body: bytes, content_type: str, token: str = "") -> Any:
+    headers = {"Content-Type": content_type}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(base_url + path, data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def sign_in(base_url: str) -> str:
+    """An access token for the benchmark's user, who is signed up on first use."""
+    try:
+        call(base_url, "/users/", json.dumps(USER).encode(), "application/json")
+    except urllib.error.HTTPError as error:
+        if error.code != 409:
+            raise
+    form = urllib.parse.urlencode({"username": USER["username"], "password": USER["password"]})
+    token: str = call(base_url, "/auth/token", form.encode(), FORM)["access_token"]
+    return token
+
+
+def post_item(base_url: str, token: str) -> int:
+    body = json.dumps({"name": "Widget", "price": 1}).encode()
+    item_id: int = call(base_url, "/items/", body, "application/json", token)["id"]
+    return item_id
 
 
 def load(
-    url: str, seconds: int, connections: int, script: Path | None
+    url: str, seconds: int, connections: int, script: Path | None, token: str
 ) -> tuple[float, float, float]:
     """Requests per second, p50 and p99 latency in ms, from wrk."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    command += ["-H", f"Authorization: Bearer {token}"]
     if script:
         command[1:1] = ["-s", str(script)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -114,17 +138,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5, help="seconds per endpoint (5)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds; the best counts (2)")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], help="only this one")
+    parser.add_argument("--stack", choices=list(STACKS), help="only this one")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
 
     databases = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+    if args.database:
+        databases = [args.database]
+    stacks = {name: options for name, options in STACKS.items() if args.stack in (None, name)}
     best: dict[tuple[str, str, str], tuple[float, float, float]] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         script = Path(tmp) / "post.lua"
         script.write_text(POST_SCRIPT)
         for database in databases:
-            project = render(Path(tmp) / database, {"database": database})
+            project = render(Path(tmp) / database, {"database": database, "auth": "jwt"})
             if database == "sqlite":
                 url = f"sqlite+aiosqlite:///{Path(tmp) / 'throughput.db'}"
             else:
@@ -133,11 +162,12 @@ def main() -> None:
             env = settings(url, 8791)
             assert_succeeds([sys.executable, "-m", "alembic", "upgrade", "head"], project, env)
             for _ in range(args.rounds):
-                for stack_name, options in STACKS.items():
+                for stack_name, options in stacks.items():
                     with serving(project, env, options) as base_url:
-                        item = post_item(base_url)
+                        token = sign_in(base_url)
+                        item = post_item(base_url, token)
                         for _ in range(19):
-                            post_item(base_url)
+                            post_item(base_url, token)
                         for endpoint in ENDPOINTS:
                             path = endpoint.removeprefix("POST ").replace("{id}", str(item))
                             posting = endpoint.startswith("POST")
@@ -146,6 +176,7 @@ def main() -> None:
                                 args.seconds,
                                 args.connections,
                                 script if posting else None,
+                                token,
                             )
                             key = (database, endpoint, stack_name)
                             if key not in best or figures[0] > best[key][0]:
@@ -156,19 +187,23 @@ def main() -> None:
         f"{args.seconds} s per endpoint, best of {args.rounds} rounds"
     )
     print()
-    print(
-        "| database | endpoint | asyncio+h11 req/s | p50 ms | p99 ms "
-        "| uvloop+httptools req/s | p50 ms | p99 ms | req/s ratio |"
-    )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    header = "| database | endpoint |"
+    for name in stacks:
+        header += f" {name} req/s | p50 ms | p99 ms | p99/p50 |"
+    if len(stacks) == 2:
+        header += " req/s ratio |"
+    print(header)
+    print("| --- | --- |" + " ---: |" * (header.count("|") - 3))
     for database in databases:
         for endpoint in ENDPOINTS:
-            slow = best[(database, endpoint, "asyncio+h11")]
-            fast = best[(database, endpoint, "uvloop+httptools")]
-            print(
-                f"| {database} | `{endpoint}` | {slow[0]:.0f} | {slow[1]:.1f} | {slow[2]:.1f} "
-                f"| {fast[0]:.0f} | {fast[1]:.1f} | {fast[2]:.1f} | {fast[0] / slow[0]:.2f}x |"
-            )
+            row = f"| {database} | `{endpoint}` |"
+            for name in stacks:
+                rate, p50, p99 = best[(database, endpoint, name)]
+                row += f" {rate:.0f} | {p50:.1f} | {p99:.1f} | {p99 / p50:.1f} |"
+            if len(stacks) == 2:
+                slow, fast = (best[(database, endpoint, name)][0] for name in stacks)
+                row += f" {fast / slow:.2f}x |"
+            print(row)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,11 @@ from httpx import ASGITransport, AsyncClient, Response
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
-from sqlalchemy.pool import AsyncAdaptedQueuePool
 from starlette.types import ASGIApp
 
 from app.core.config import Settings, get_settings
 from app.db.engine import how_to_create
+from app.db.pool import FairPool
 from app.db.session import database_check, get_db, get_engine, unreachable
 from app.main import app, create_app
 from tests.api_client import client_for
@@ -104,7 +104,7 @@ async def test_no_free_database_connection_is_503_with_retry_after(
 ) -> None:
     # A pool of one connection, held below: the request waits out the pool timeout.
     busy = create_async_engine(
-        engine.url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0, pool_timeout=0.05
+        engine.url, poolclass=FairPool, pool_size=1, max_overflow=0, pool_timeout=0.05
     )
 
     async def busy_session() -> AsyncIterator[AsyncSession]:

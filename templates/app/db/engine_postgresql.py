@@ -4,12 +4,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.core.config import get_settings
+from app.db.pool import FairPool
 
 
 def create_engine(url: str) -> AsyncEngine:
     settings = get_settings()
     return create_async_engine(
         url,
+        poolclass=FairPool,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
