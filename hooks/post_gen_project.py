@@ -29,6 +29,12 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/auth": ("auth", frozenset({"jwt"})),
     "migrations/versions/0003_item_owners.py": ("auth", frozenset({"jwt"})),
     "tests/items/test_ownership.py": ("auth", frozenset({"jwt"})),
+    "app/observability/metrics.py": ("use_metrics", frozenset({True})),
+    "tests/test_metrics.py": ("use_metrics", frozenset({True})),
+    "app/observability/tracing.py": ("use_tracing", frozenset({True})),
+    "tests/test_tracing.py": ("use_tracing", frozenset({True})),
+    "app/observability/sentry.py": ("use_sentry", frozenset({True})),
+    "tests/test_sentry.py": ("use_sentry", frozenset({True})),
 }
 
 
@@ -44,6 +50,10 @@ def remove(root: Path, paths: list[str]) -> None:
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
+            # A package whose every module went goes too.
+            package = path.parent
+            if package.is_dir() and [child.name for child in package.iterdir()] == ["__init__.py"]:
+                shutil.rmtree(package)
 
 
 # Settings that .env.example leaves commented out and .env gets a fresh random value for.

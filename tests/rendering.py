@@ -20,8 +20,14 @@ DEFAULT_SLUG = "my_service"
 # remove other files, or, for TOOL_OPTIONS, change the linters' settings: tests/test_render.py
 # proves this split. So the code checks in tests/test_generated.py need only combinations of these
 # two groups, while the file checks in tests/test_render.py cover every pair of all answers.
-CODE_OPTIONS = ("database", "use_alembic", "auth")
+CODE_OPTIONS = ("database", "use_alembic", "auth", "use_metrics", "use_tracing", "use_sentry")
 TOOL_OPTIONS = ("python_version",)
+# The code options whose answers meet in the same modules (the models, the services, the schema):
+# the code checks hold every triple of their answers. Each observability answer keeps to files of
+# its own and one line in app/main.py, so every pair with any other answer is enough for those.
+INTERACTING_CODE_OPTIONS = ("database", "use_alembic", "auth")
+# Yes/no options that are also checked one at a time: each yes with the others no.
+OBSERVABILITY_OPTIONS = ("use_metrics", "use_tracing", "use_sentry")
 
 Answers = Mapping[str, object]
 
@@ -228,3 +234,14 @@ def server_unavailable(problem: str, tests: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{problem}: CI must run {tests}")
     pytest.skip(f"{problem}: {tests} need one (.ci/run starts one)")
+
+
+def with_each_alone(rows: list[dict[str, object]], group: Sequence[str]) -> list[dict[str, object]]:
+    """The rows, plus, for each yes/no option of the group that no row answers yes alone (the
+    others of the group no), the first row that answers it yes, changed so."""
+    rows = list(rows)
+    for option in group:
+        alone = {other: other == option for other in group}
+        if not any(all(row[o] == answer for o, answer in alone.items()) for row in rows):
+            rows.append({**next(row for row in rows if row[option]), **alone})
+    return rows

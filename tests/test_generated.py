@@ -21,6 +21,8 @@ from tests import postgres, redis_server
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
 from tests.rendering import (
     CODE_OPTIONS,
+    INTERACTING_CODE_OPTIONS,
+    OBSERVABILITY_OPTIONS,
     QUICK,
     THOROUGH,
     TOOL_OPTIONS,
@@ -36,6 +38,7 @@ from tests.rendering import (
     render,
     run,
     tool,
+    with_each_alone,
 )
 
 
@@ -63,18 +66,25 @@ PYTHONS_MISSING = [str(v) for v in choices("python_version") if not interpreter(
 
 # The code with the most in it.
 FULLEST_CODE = fullest(CODE_OPTIONS)
-# Ruff and mypy: every triple of answers to the code's options, every pair with a tool target.
-CODE_CHECK_COMBINATIONS = covering_array((*CODE_OPTIONS, *TOOL_OPTIONS), strong=CODE_OPTIONS)
+# Ruff and mypy: every triple of answers to the interacting code options, every pair of any two
+# answers, and each observability answer alone.
+CODE_CHECK_COMBINATIONS = with_each_alone(
+    covering_array((*CODE_OPTIONS, *TOOL_OPTIONS), strong=INTERACTING_CODE_OPTIONS),
+    OBSERVABILITY_OPTIONS,
+)
 # The suites run serially over the same kind of array, on the Pythons this machine has, each on the
 # Python its python_version names; a version this machine lacks gets the fullest code, skipped.
 # The fullest code also runs with -n 2, on each database.
 SUITE_RUNS = (
     [
         (answers, "serial")
-        for answers in covering_array(
-            (*CODE_OPTIONS, *TOOL_OPTIONS),
-            strong=CODE_OPTIONS,
-            only={"python_version": PYTHONS_HERE},
+        for answers in with_each_alone(
+            covering_array(
+                (*CODE_OPTIONS, *TOOL_OPTIONS),
+                strong=INTERACTING_CODE_OPTIONS,
+                only={"python_version": PYTHONS_HERE},
+            ),
+            OBSERVABILITY_OPTIONS,
         )
     ]
     + [({**FULLEST_CODE, "python_version": version}, "serial") for version in PYTHONS_MISSING]
@@ -85,17 +95,34 @@ SUITE_RUNS = (
 )
 
 
-def test_code_checks_cover_every_triple_of_code_answers_and_every_pair_with_a_tool_target() -> None:
+def test_code_checks_cover_every_triple_of_interacting_answers_and_every_pair() -> None:
     held = set().union(
         *(
-            answer_tuples(row, CODE_OPTIONS, 3) | answer_tuples(row, row, 2)
+            answer_tuples(row, INTERACTING_CODE_OPTIONS, 3) | answer_tuples(row, row, 2)
             for row in CODE_CHECK_COMBINATIONS
         )
     )
 
     for row in combinations((*CODE_OPTIONS, *TOOL_OPTIONS)):
-        assert answer_tuples(row, CODE_OPTIONS, 3) | answer_tuples(row, row, 2) <= held, row
+        assert (
+            answer_tuples(row, INTERACTING_CODE_OPTIONS, 3) | answer_tuples(row, row, 2) <= held
+        ), row
     assert len(CODE_CHECK_COMBINATIONS) < len(combinations((*CODE_OPTIONS, *TOOL_OPTIONS)))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [CODE_CHECK_COMBINATIONS, [answers for answers, workers in SUITE_RUNS if workers == "serial"]],
+    ids=["code checks", "suites"],
+)
+def test_each_observability_answer_is_checked_alone_and_all_together(
+    rows: list[dict[str, object]],
+) -> None:
+    chosen = [tuple(option for option in OBSERVABILITY_OPTIONS if row[option]) for row in rows]
+
+    for option in OBSERVABILITY_OPTIONS:
+        assert (option,) in chosen
+    assert OBSERVABILITY_OPTIONS in chosen
 
 
 def test_suites_run_every_code_answer_on_every_python_here() -> None:

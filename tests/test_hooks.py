@@ -90,13 +90,29 @@ def test_every_problem_is_reported_at_once() -> None:
 
 
 def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
-    context = {"use_docker": True, "ci": "github", "use_alembic": True, "auth": "jwt"}
+    context = {
+        "use_docker": True,
+        "ci": "github",
+        "use_alembic": True,
+        "auth": "jwt",
+        "use_metrics": True,
+        "use_tracing": True,
+        "use_sentry": True,
+    }
 
     assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml", "tests/test_create_tables.py"]
 
 
 def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
-    context = {"use_docker": False, "ci": "none", "use_alembic": False, "auth": "none"}
+    context = {
+        "use_docker": False,
+        "ci": "none",
+        "use_alembic": False,
+        "auth": "none",
+        "use_metrics": False,
+        "use_tracing": False,
+        "use_sentry": False,
+    }
 
     removed = set(post_gen.paths_to_remove(context))
 
@@ -112,6 +128,22 @@ def test_post_gen_remove_deletes_files_and_folders(tmp_path: Path) -> None:
     post_gen.remove(tmp_path, ["folder", "file", "never-there"])
 
     assert [path.name for path in tmp_path.iterdir()] == ["kept"]
+
+
+def test_post_gen_remove_deletes_a_package_left_with_only_its_init(tmp_path: Path) -> None:
+    for package in ("emptied", "kept"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+        (tmp_path / package / "module.py").write_text("")
+    (tmp_path / "kept" / "other.py").write_text("")
+
+    post_gen.remove(tmp_path, ["emptied/module.py", "kept/module.py"])
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["kept"]
+    assert sorted(path.name for path in (tmp_path / "kept").iterdir()) == [
+        "__init__.py",
+        "other.py",
+    ]
 
 
 def test_local_env_gives_each_commented_out_secret_a_new_value() -> None:

@@ -27,6 +27,9 @@ from app.core.config import Settings, get_settings, settings_problems
 from app.core.logging import configure_logging
 from app.db.session import database_check, get_engine, get_sessionmaker, unreachable
 from app.items import router as items_router
+{%- if cookiecutter.use_metrics or cookiecutter.use_tracing or cookiecutter.use_sentry %}
+from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry" if cookiecutter.use_sentry, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
+{%- endif %}
 from app.users import router as users_router
 
 logger = logging.getLogger(__name__)
@@ -96,6 +99,15 @@ def create_app(settings: Settings) -> FastAPI:
 {%- endif %}
     app.include_router(users_router.router)
     app.include_router(items_router.router)
+{%- if cookiecutter.use_metrics %}
+    metrics.instrument(app, settings)
+{%- endif %}
+{%- if cookiecutter.use_tracing %}
+    tracing.instrument(app, settings)
+{%- endif %}
+{%- if cookiecutter.use_sentry %}
+    sentry.instrument(app, settings)
+{%- endif %}
     return app
 
 

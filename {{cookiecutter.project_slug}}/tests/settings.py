@@ -27,6 +27,8 @@ def pin(settings_class: type[BaseSettings], **values: Any) -> None:
         del os.environ[variable]
     settings = settings_class(_env_file=None, **values)
     for name, value in settings:
+        if value is None:
+            continue  # unset, as deleted above
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
         os.environ[name.upper()] = value if isinstance(value, str) else json.dumps(value)

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+import sqlalchemy.ext.asyncio
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
 from app.db.pool import FairPool
@@ -13,7 +14,10 @@ from app.db.pool import FairPool
 def create_engine(url: str) -> AsyncEngine:
     # SQLite lets one connection write at a time; others retry on a timer (busy_timeout) that
     # backs off to 100 ms a try. One connection per process queues requests in order instead.
-    engine = create_async_engine(url, poolclass=FairPool, pool_size=1, max_overflow=0)
+    # Called through its module, so that instrumentation that wraps it sees every engine.
+    engine = sqlalchemy.ext.asyncio.create_async_engine(
+        url, poolclass=FairPool, pool_size=1, max_overflow=0
+    )
     event.listen(engine.sync_engine, "connect", _configure_connection)
     return engine
 

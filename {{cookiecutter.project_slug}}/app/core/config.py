@@ -73,6 +73,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     graceful_shutdown_seconds: int = Field(default=20, ge=0)
+{%- if cookiecutter.use_metrics %}
+    # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+{%- endif %}
+{%- if cookiecutter.use_sentry %}
+    # Errors go to Sentry when a DSN is set, tagged with the environment and this release.
+    sentry_dsn: str | None = None
+    release: str | None = None
+{%- endif %}
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = "memory://"

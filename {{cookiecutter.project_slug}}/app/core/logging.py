@@ -57,6 +57,9 @@ def configure_logging(settings: Settings) -> None:
                 "httpx": {"level": "WARNING"},
                 "httpcore": {"level": "WARNING"},
                 "aiosqlite": {"level": "INFO"},
+                # SQLAlchemy's pool logs under its class's name; ours lives in app/db/pool.py.
+                # At SQLAlchemy's own level: its warnings, not every disposal.
+                "app.db.pool": {"level": "WARNING"},
             },
         }
     )

@@ -1,0 +1,1 @@
+"""What the service emits for those who run it: metrics, traces, errors."""

@@ -1,0 +1,151 @@
+"""Prometheus metrics: requests by method, route template and status, and the connection pool.
+
+`GET /metrics` serves them, or, with METRICS_PORT set, a listener of their own on that port, so
+that the public one need not. With several worker processes (WEB_CONCURRENCY > 1), set
+PROMETHEUS_MULTIPROC_DIR to an empty folder that the workers share and that is emptied before
+they start: each process writes its samples there and every scrape adds them up.
+"""
+
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from functools import cache
+from typing import Any
+
+from fastapi import FastAPI, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    start_http_server,
+)
+from sqlalchemy import event
+from sqlalchemy.pool import Pool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.config import Settings
+
+logger = logging.getLogger(__name__)
+
+LABELS = ["method", "route", "status"]
+REQUESTS = Counter("http_requests", "Requests answered.", LABELS)
+DURATION = Histogram("http_request_duration_seconds", "Time to answer a request.", LABELS)
+# livesum: with several processes, the sum over the processes alive.
+POOL_CONNECTIONS = Gauge(
+    "db_pool_connections", "Database connections open in the pool.", multiprocess_mode="livesum"
+)
+POOL_CHECKED_OUT = Gauge(
+    "db_pool_checked_out", "Database connections in use.", multiprocess_mode="livesum"
+)
+# Requests that no route matched share one label value, so unknown paths add no series.
+UNMATCHED = "unmatched"
+
+
+def instrument(app: FastAPI, settings: Settings) -> None:
+    app.add_middleware(RequestMetrics)
+    if settings.metrics_port is None:
+        app.add_api_route("/metrics", serve_metrics, include_in_schema=False)
+    else:
+        app.router.lifespan_context = _serving_on(
+            settings.host, settings.metrics_port, app.router.lifespan_context
+        )
+    _count_pool_connections()
+
+
+class RequestMetrics:
+    """Counts and times every request under its route's template (`/items/{item_id}`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless the app starts an answer
+
+        async def send_and_note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            route = getattr(scope.get("route"), "path", UNMATCHED)
+            labels = (scope["method"], route, str(status))
+            REQUESTS.labels(*labels).inc()
+            DURATION.labels(*labels).observe(time.perf_counter() - started)
+
+
+def registry() -> CollectorRegistry:
+    """This process's metrics, or, in multiprocess mode, every process's, added up."""
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        return REGISTRY
+    combined = CollectorRegistry()
+    multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
+    return combined
+
+
+async def serve_metrics() -> Response:
+    return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
+
+
+def _serving_on(host: str, port: int, lifespan: Any) -> Any:
+    """The app's lifespan, serving the metrics on a port of their own while it runs."""
+
+    @asynccontextmanager
+    async def serving(app: FastAPI) -> AsyncIterator[Mapping[str, Any] | None]:
+        try:
+            server, thread = start_http_server(port, addr=host, registry=registry())
+        except OSError:
+            # Another worker process of this server holds the port; it serves every process.
+            logger.info("Metrics port %d is taken: another worker serves the metrics", port)
+            server = None
+        try:
+            async with lifespan(app) as state:
+                yield state
+        finally:
+            if server is not None:
+                server.shutdown()
+                server.server_close()
+                thread.join()
+            if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+                multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+    return serving
+
+
+@cache
+def _count_pool_connections() -> None:
+    """Keep the pool gauges for every engine's pool, from SQLAlchemy's pool events."""
+
+    def connected(*_: object) -> None:
+        POOL_CONNECTIONS.inc()
+
+    def closed(*_: object) -> None:
+        POOL_CONNECTIONS.dec()
+
+    def checked_out(_connection: object, record: Any, _proxy: object) -> None:
+        record.info["checked_out"] = True
+        POOL_CHECKED_OUT.inc()
+
+    def checked_in(_connection: object, record: Any) -> None:
+        # A connect that failed is checked in without having been checked out.
+        if record.info.pop("checked_out", False):
+            POOL_CHECKED_OUT.dec()
+
+    event.listen(Pool, "connect", connected)
+    event.listen(Pool, "close", closed)
+    event.listen(Pool, "detach", closed)
+    event.listen(Pool, "checkout", checked_out)
+    event.listen(Pool, "checkin", checked_in)

@@ -1,0 +1,72 @@
+"""OpenTelemetry traces: a server span per request, with a child span per SQL statement and per
+outgoing httpx call, exported over OTLP.
+
+The standard variables configure it: OTEL_EXPORTER_OTLP_ENDPOINT (or
+OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) turns the export on, and nothing leaves the process without
+one; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name the service. Every log line made while a
+span is current carries its ids: otelTraceID and otelSpanID.
+"""
+
+import os
+from functools import cache
+
+from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.logging import LoggingInstrumentor
+from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+
+from app.core.config import Settings
+
+ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+# Probes and scrapes come every few seconds and say nothing about the requests that matter.
+UNTRACED_PATHS = "/health,/health/ready,/metrics"
+
+
+def instrument(app: FastAPI, settings: Settings) -> None:
+    provider = tracer_provider(settings.project_name, settings.environment)
+    _instrument_libraries(provider)
+    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=UNTRACED_PATHS)
+
+
+@cache
+def tracer_provider(service_name: str, environment: str) -> TracerProvider:
+    """The process's tracer provider, made global. It exports when an endpoint is set, and never
+    from the tests."""
+    resource = Resource.create(
+        {SERVICE_NAME: service_name, "deployment.environment.name": environment}
+    )
+    provider = TracerProvider(resource=resource)
+    exporting = exporter()
+    if exporting is not None and environment != "test":
+        provider.add_span_processor(BatchSpanProcessor(exporting))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def exporter() -> SpanExporter | None:
+    """OTLP over HTTP to the endpoint that the OTEL_* variables name, or None without one."""
+    if not any(os.environ.get(name) for name in ENDPOINT_VARIABLES):
+        return None
+    return OTLPSpanExporter()
+
+
+@cache
+def _instrument_libraries(provider: TracerProvider) -> None:
+    # Wraps SQLAlchemy's engine constructors, so every engine made from now on is traced: the
+    # app's engine is made on first use (app/db/session.py), after this. The instrumentation
+    # declares SQLAlchemy below 2.1; the events it listens to are the same in 2.1, and
+    # tests/test_tracing.py sees its spans.
+    SQLAlchemyInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
+    HTTPXClientInstrumentor().instrument(tracer_provider=provider)
+    # The ids go into the log records; the lines themselves stay with app/core/logging.py.
+    LoggingInstrumentor().instrument(
+        tracer_provider=provider,
+        inject_trace_context=True,
+        enable_log_auto_instrumentation=False,
+    )

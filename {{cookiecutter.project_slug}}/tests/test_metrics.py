@@ -1,0 +1,118 @@
+import socket
+import uuid
+
+import pytest
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient, ConnectError
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+
+from app.core.config import get_settings
+from app.main import create_app
+from tests import factories
+
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
+
+
+async def scrape(client: AsyncClient) -> Samples:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return parse(response.text)
+
+
+def parse(text: str) -> Samples:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def requests_for(
+    samples: Samples, route: str, status: str, name: str = "http_requests_total"
+) -> float:
+    labels = frozenset({"method": "GET", "route": route, "status": status}.items())
+    return samples.get((name, labels), 0.0)
+
+
+async def test_requests_are_counted_and_timed_under_their_route_template(
+    async_client: AsyncClient, db_session: AsyncSession
+) -> None:
+    item = await factories.create_item(db_session)
+    before = await scrape(async_client)
+
+    assert (await async_client.get(f"/items/{item.id}")).status_code == 200
+    assert (await async_client.get("/items/999999999")).status_code == 404
+    after = await scrape(async_client)
+
+    route = "/items/{item_id}"
+    for status in ("200", "404"):
+        assert requests_for(after, route, status) == requests_for(before, route, status) + 1
+        count = "http_request_duration_seconds_count"
+        assert (
+            requests_for(after, route, status, count)
+            == requests_for(before, route, status, count) + 1
+        )
+    assert not any(f"/items/{item.id}" in dict(labels).get("route", "") for _, labels in after)
+
+
+async def test_unknown_paths_add_no_series(async_client: AsyncClient) -> None:
+    await async_client.get("/no/such/path")
+    await scrape(async_client)  # the scrape's own series, too, exist from here on
+    before = await scrape(async_client)
+
+    for _ in range(1000):
+        await async_client.get(f"/{uuid.uuid4().hex}/{uuid.uuid4().hex}")
+    after = await scrape(async_client)
+
+    assert set(after) == set(before)
+    assert (
+        requests_for(after, "unmatched", "404") == requests_for(before, "unmatched", "404") + 1000
+    )
+
+
+async def test_the_pool_gauges_count_connections_in_use(
+    async_client: AsyncClient, engine: AsyncEngine
+) -> None:
+    other = create_async_engine(engine.url)
+    before = await scrape(async_client)
+    try:
+        async with other.connect() as held:
+            await held.get_raw_connection()
+            during = await scrape(async_client)
+        after = await scrape(async_client)
+    finally:
+        await other.dispose()
+
+    in_use: tuple[str, frozenset[tuple[str, str]]] = ("db_pool_checked_out", frozenset())
+    assert during[in_use] == before[in_use] + 1
+    assert after[in_use] == before[in_use]
+    assert during[("db_pool_connections", frozenset())] >= during[in_use]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+async def test_with_a_metrics_port_the_metrics_leave_the_apps_listener() -> None:
+    port = free_port()
+    settings = get_settings().model_copy(update={"metrics_port": port, "host": "127.0.0.1"})
+    served = create_app(settings)
+    metrics_url = f"http://127.0.0.1:{port}/metrics"
+
+    async with AsyncClient() as network:
+        async with LifespanManager(served) as manager:
+            transport = ASGITransport(app=manager.app)
+            async with AsyncClient(transport=transport, base_url="http://test") as client:
+                on_the_app = await client.get("/metrics")
+            on_its_port = await network.get(metrics_url)
+        with pytest.raises(ConnectError):
+            await network.get(metrics_url)  # the listener stopped with the app
+
+    assert on_the_app.status_code == 404
+    assert on_its_port.status_code == 200
+    assert "http_requests_total" in on_its_port.text

@@ -1,0 +1,76 @@
+from collections.abc import Callable, Iterator
+
+import pytest
+from httpx import AsyncClient
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import get_settings
+from app.observability.tracing import ENDPOINT_VARIABLES, exporter, tracer_provider
+from tests import factories
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """The spans that the app ends during the test."""
+    exporter = InMemorySpanExporter()
+    settings = get_settings()
+    tracer_provider(settings.project_name, settings.environment).add_span_processor(
+        SimpleSpanProcessor(exporter)
+    )
+    yield exporter
+    exporter.shutdown()  # and the processor drops whatever comes after
+
+
+async def test_a_request_is_a_server_span_with_its_sql_statements_as_children(
+    async_client: AsyncClient,
+    db_session: AsyncSession,
+    spans: InMemorySpanExporter,
+    log_lines: Callable[[], list[dict[str, object]]],
+) -> None:
+    item = await factories.create_item(db_session)
+    db_session.expunge_all()  # so that reading it is a SELECT, not a look-up in the session
+    spans.clear()
+
+    response = await async_client.get(f"/items/{item.id}")
+
+    assert response.status_code == 200
+    finished = spans.get_finished_spans()
+    (server,) = [span for span in finished if span.kind is SpanKind.SERVER]
+    assert server.name == "GET /items/{item_id}"
+    assert server.attributes is not None
+    status = server.attributes.get(
+        "http.response.status_code", server.attributes.get("http.status_code")
+    )
+    assert status == 200
+    children = [
+        span for span in finished if span.parent and span.parent.span_id == server.context.span_id
+    ]
+    assert any(span.name.upper().startswith("SELECT") for span in children), [
+        s.name for s in finished
+    ]
+    trace_id = format(server.context.trace_id, "032x")
+    access = [line for line in log_lines() if line.get("name") == "app.access"]
+    assert [line["otelTraceID"] for line in access] == [trace_id]
+
+
+async def test_probes_are_not_traced(
+    async_client: AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    assert (await async_client.get("/health")).status_code == 200
+
+    assert spans.get_finished_spans() == ()
+
+
+def test_nothing_is_exported_without_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENDPOINT_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    without = exporter()
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces")
+    with_one = exporter()
+
+    assert without is None
+    assert isinstance(with_one, OTLPSpanExporter)
