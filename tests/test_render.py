@@ -173,6 +173,56 @@ def test_database_answer_picks_driver_and_services(rendered: tuple[Answers, Path
         assert ("TEST_DATABASE_URL" in job["variables"]) == postgresql
 
 
+def test_observability_answers_bring_their_dependencies_and_files(
+    rendered: tuple[Answers, Path],
+) -> None:
+    answers, project = rendered
+    dependencies = " ".join(
+        tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
+    wanted = {"use_metrics": "prometheus-client", "use_tracing": "opentelemetry-sdk"}
+    wanted["use_sentry"] = "sentry-sdk"
+
+    for option, dependency in wanted.items():
+        assert (dependency in dependencies) == answers[option], dependency
+        module = f"app/observability/{option.removeprefix('use_')}.py"
+        assert (project / module).exists() == answers[option], module
+    chosen = any(answers[option] for option in wanted)
+    assert (project / "app/observability").exists() == chosen
+    assert ("from app.observability import" in (project / "app/main.py").read_text()) == chosen
+
+
+def test_compose_profiles_show_the_metrics_and_the_traces(rendered: tuple[Answers, Path]) -> None:
+    answers, project = rendered
+    if not answers["use_docker"]:
+        assert not (project / "compose.yaml").exists()
+        return
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert ("prometheus" in services) == answers["use_metrics"]
+    assert ("jaeger" in services) == answers["use_tracing"]
+    assert [name for name, service in services.items() if "profiles" in service] == [
+        name for name in ("prometheus", "jaeger") if name in services
+    ]
+    if answers["use_metrics"]:
+        prometheus = services["prometheus"]
+        assert prometheus["profiles"] == ["metrics"]
+        (config,) = prometheus["configs"]
+        assert config["target"] == "/etc/prometheus/prometheus.yml"
+        scraping = yaml.safe_load(compose["configs"][config["source"]]["content"])
+        (job,) = scraping["scrape_configs"]
+        assert job["static_configs"] == [{"targets": ["app:8000"]}]
+        assert "metrics_path" not in job  # the default, /metrics
+    if answers["use_tracing"]:
+        assert services["jaeger"]["profiles"] == ["tracing"]
+        assert "16686:16686" in services["jaeger"]["ports"]
+        environment = services["app"]["environment"]
+        assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+    if answers["database"] == "postgresql":
+        assert "DATABASE_URL" in services["app"]["environment"]
+
+
 def test_ci_runs_the_redis_tests(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
     if answers["ci"] == "github":
