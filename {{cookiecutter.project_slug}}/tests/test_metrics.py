@@ -1,8 +1,9 @@
-import socket
+from pathlib import Path
 import uuid
 
 import pytest
 from asgi_lifespan import LifespanManager
+import httpx
 from httpx import ASGITransport, AsyncClient, ConnectError
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from app.core.config import get_settings
 from app.main import create_app
 from tests import factories
+from tests.live_server import free_port, server_process
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -91,13 +93,6 @@ async def test_the_pool_gauges_count_connections_in_use(
     assert during[("db_pool_connections", frozenset())] >= during[in_use]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 async def test_with_a_metrics_port_the_metrics_leave_the_apps_listener() -> None:
     port = free_port()
     settings = get_settings().model_copy(update={"metrics_port": port, "host": "127.0.0.1"})
@@ -116,3 +111,18 @@ async def test_with_a_metrics_port_the_metrics_leave_the_apps_listener() -> None
     assert on_the_app.status_code == 404
     assert on_its_port.status_code == 200
     assert "http_requests_total" in on_its_port.text
+
+
+@pytest.mark.live
+def test_several_worker_processes_are_scraped_as_one(live_database: str, tmp_path: Path) -> None:
+    settings = {"WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    with server_process("app.server", live_database, settings) as (_, base_url):
+        before = parse(httpx.get(f"{base_url}/metrics").text)
+        for _ in range(40):  # a connection each, so that both workers take some
+            assert httpx.get(f"{base_url}/health").status_code == 200
+        scrapes = [parse(httpx.get(f"{base_url}/metrics").text) for _ in range(10)]
+
+    health = [requests_for(scrape, "/health", "200") for scrape in scrapes]
+    assert health == [requests_for(before, "/health", "200") + 40] * 10
+    workers = {path.stem.rsplit("_", 1)[-1] for path in tmp_path.glob("counter_*.db")}
+    assert len(workers) == 2

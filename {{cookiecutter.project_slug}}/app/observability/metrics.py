@@ -52,10 +52,7 @@ def instrument(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RequestMetrics)
     if settings.metrics_port is None:
         app.add_api_route("/metrics", serve_metrics, include_in_schema=False)
-    else:
-        app.router.lifespan_context = _serving_on(
-            settings.host, settings.metrics_port, app.router.lifespan_context
-        )
+    app.router.lifespan_context = _with_metrics(settings, app.router.lifespan_context)
     _count_pool_connections()
 
 
@@ -100,29 +97,37 @@ async def serve_metrics() -> Response:
     return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
 
 
-def _serving_on(host: str, port: int, lifespan: Any) -> Any:
-    """The app's lifespan, serving the metrics on a port of their own while it runs."""
+def _with_metrics(settings: Settings, lifespan: Any) -> Any:
+    """The app's lifespan, serving the metrics on their own port while it runs, if one is set,
+    and, in multiprocess mode, taking this process's live gauges out of the sums at its end."""
 
     @asynccontextmanager
-    async def serving(app: FastAPI) -> AsyncIterator[Mapping[str, Any] | None]:
-        try:
-            server, thread = start_http_server(port, addr=host, registry=registry())
-        except OSError:
-            # Another worker process of this server holds the port; it serves every process.
-            logger.info("Metrics port %d is taken: another worker serves the metrics", port)
-            server = None
+    async def with_metrics(app: FastAPI) -> AsyncIterator[Mapping[str, Any] | None]:
+        listener = None
+        if settings.metrics_port is not None:
+            try:
+                listener = start_http_server(
+                    settings.metrics_port, addr=settings.host, registry=registry()
+                )
+            except OSError:
+                # Another worker process of this server holds the port; it serves them all.
+                logger.info(
+                    "Metrics port %d is taken: another worker serves the metrics",
+                    settings.metrics_port,
+                )
         try:
             async with lifespan(app) as state:
                 yield state
         finally:
-            if server is not None:
+            if listener is not None:
+                server, thread = listener
                 server.shutdown()
                 server.server_close()
                 thread.join()
             if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
                 multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
-    return serving
+    return with_metrics
 
 
 @cache
