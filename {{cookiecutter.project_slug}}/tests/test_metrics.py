@@ -1,9 +1,9 @@
-from pathlib import Path
 import uuid
+from pathlib import Path
 
+import httpx
 import pytest
 from asgi_lifespan import LifespanManager
-import httpx
 from httpx import ASGITransport, AsyncClient, ConnectError
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
