@@ -113,6 +113,24 @@ async def test_with_a_metrics_port_the_metrics_leave_the_apps_listener() -> None
     assert "http_requests_total" in on_its_port.text
 
 
+@pytest.mark.parametrize(
+    ("variables", "refusal"),
+    [
+        ({"WEB_CONCURRENCY": "2"}, "WEB_CONCURRENCY=2 needs PROMETHEUS_MULTIPROC_DIR"),
+        ({"PROMETHEUS_MULTIPROC_DIR": "/no/such/folder"}, "/no/such/folder is not a folder"),
+    ],
+)
+def test_metrics_that_would_count_wrong_stop_the_start_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], refusal: str
+) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SystemExit, match=refusal):
+        create_app(get_settings())
+
+
 @pytest.mark.live
 def test_several_worker_processes_are_scraped_as_one(live_database: str, tmp_path: Path) -> None:
     settings = {"WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}

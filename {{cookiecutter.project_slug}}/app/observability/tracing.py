@@ -25,7 +25,7 @@ from app.core.config import Settings
 
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 # Probes and scrapes come every few seconds and say nothing about the requests that matter.
-UNTRACED_PATHS = "/health,/health/ready,/metrics"
+UNTRACED_PATHS = "/health$,/health/ready$,/metrics$"
 
 
 def instrument(app: FastAPI, settings: Settings) -> None:
