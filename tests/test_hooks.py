@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.rendering import TEMPLATE_DIR, render, run
+from tests.rendering import TEMPLATE_DIR, emptiest, fullest, render, run
 
 
 def load_hook(name: str) -> ModuleType:
@@ -89,30 +89,18 @@ def test_every_problem_is_reported_at_once() -> None:
     assert [problem.split()[0] for problem in problems] == ["project_slug", "author_email"]
 
 
+# The options that own paths, each answered with what keeps the most, or the fewest, of them.
+PATH_OPTIONS = sorted({option for option, _ in post_gen.OPTIONAL_PATHS.values()})
+
+
 def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
-    context = {
-        "use_docker": True,
-        "ci": "github",
-        "use_alembic": True,
-        "auth": "jwt",
-        "use_metrics": True,
-        "use_tracing": True,
-        "use_sentry": True,
-    }
+    context = fullest(PATH_OPTIONS)
 
     assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml", "tests/test_create_tables.py"]
 
 
 def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
-    context = {
-        "use_docker": False,
-        "ci": "none",
-        "use_alembic": False,
-        "auth": "none",
-        "use_metrics": False,
-        "use_tracing": False,
-        "use_sentry": False,
-    }
+    context = emptiest(PATH_OPTIONS)
 
     removed = set(post_gen.paths_to_remove(context))
 

@@ -8,9 +8,10 @@ app/core/logging.py).
 
 import logging
 import re
-import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
+
+from app.api.answer import Answer, ReportingMiddleware
 
 REQUEST_ID_HEADER = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -24,48 +25,31 @@ def is_sane_request_id(value: str) -> bool:
     return SANE_REQUEST_ID.fullmatch(value) is not None
 
 
-class AccessLog:
+class AccessLog(ReportingMiddleware):
     """Logs method, path (never the query string: it may hold a secret), status, duration and
     client address of every HTTP request, once it is answered or has failed: at INFO, or at DEBUG
     for a probe that succeeded."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # unless a response starts
-
-        async def send_and_note_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note_status)
-        finally:
-            level = logging.DEBUG if scope["path"] in PROBES and status < 400 else logging.INFO
-            if logger.isEnabledFor(level):
-                duration_ms = round((time.perf_counter() - started) * 1000, 1)
-                client = scope.get("client")
-                address = client[0] if client else "-"
-                logger.log(
-                    level,
-                    "%s %s %d %.1f ms %s",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    duration_ms,
-                    address,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": duration_ms,
-                        "client": address,
-                    },
-                )
+    def report(self, scope: Scope, answer: Answer) -> None:
+        status = answer.status
+        level = logging.DEBUG if scope["path"] in PROBES and status < 400 else logging.INFO
+        if logger.isEnabledFor(level):
+            duration_ms = round(answer.seconds() * 1000, 1)
+            client = scope.get("client")
+            address = client[0] if client else "-"
+            logger.log(
+                level,
+                "%s %s %d %.1f ms %s",
+                scope["method"],
+                scope["path"],
+                status,
+                duration_ms,
+                address,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "client": address,
+                },
+            )

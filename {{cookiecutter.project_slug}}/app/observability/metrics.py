@@ -8,7 +8,6 @@ they start: each process writes its samples there and every scrape adds them up.
 
 import logging
 import os
-import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import cache
@@ -29,8 +28,9 @@ from prometheus_client import (
 )
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
+from app.api.answer import Answer, ReportingMiddleware
 from app.core.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -72,32 +72,14 @@ def _refuse_to_count_one_worker_of_several() -> None:
         )
 
 
-class RequestMetrics:
+class RequestMetrics(ReportingMiddleware):
     """Counts and times every request under its route's template (`/items/{item_id}`)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # unless the app starts an answer
-
-        async def send_and_note_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note_status)
-        finally:
-            route = getattr(scope.get("route"), "path", UNMATCHED)
-            labels = (scope["method"], route, str(status))
-            REQUESTS.labels(*labels).inc()
-            DURATION.labels(*labels).observe(time.perf_counter() - started)
+    def report(self, scope: Scope, answer: Answer) -> None:
+        route = getattr(scope.get("route"), "path", UNMATCHED)
+        labels = (scope["method"], route, str(answer.status))
+        REQUESTS.labels(*labels).inc()
+        DURATION.labels(*labels).observe(answer.seconds())
 
 
 def registry() -> CollectorRegistry:
