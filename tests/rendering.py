@@ -122,15 +122,19 @@ def covering_array(
     options: Sequence[str],
     strong: Sequence[str],
     only: Mapping[str, Sequence[object]] | None = None,
+    alone: Sequence[str] = (),
 ) -> list[dict[str, object]]:
-    """Rows of answers to the options that hold every pair of answers to any two of them, and
-    every triple of answers to any three of the strong ones: the emptiest row, the fullest row,
-    then greedily the row that adds the most tuples not yet held. `only` narrows the answers of
-    some options (e.g. to the Pythons this machine has)."""
+    """Rows of answers to the options that hold every pair of answers to any two of them, every
+    triple of answers to any three of the strong ones, and each yes/no option of `alone` answered
+    yes while the others of `alone` are no: the emptiest row, the fullest row, then greedily the
+    row that adds the most of these not yet held. `only` narrows the answers of some options (e.g.
+    to the Pythons this machine has)."""
     answers = {option: list((only or {}).get(option, choices(option))) for option in options}
+    solo = {frozenset((other, other == option) for other in alone) for option in alone}
 
     def held(row: Answers) -> set[frozenset[tuple[str, object]]]:
-        return answer_tuples(row, options, 2) | answer_tuples(row, strong, 3)
+        group = frozenset((option, row[option]) for option in alone if option in row)
+        return answer_tuples(row, options, 2) | answer_tuples(row, strong, 3) | ({group} & solo)
 
     def within(row: dict[str, object]) -> dict[str, object]:
         return {o: a if a in answers[o] else answers[o][0] for o, a in row.items()}
@@ -234,14 +238,3 @@ def server_unavailable(problem: str, tests: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{problem}: CI must run {tests}")
     pytest.skip(f"{problem}: {tests} need one (.ci/run starts one)")
-
-
-def with_each_alone(rows: list[dict[str, object]], group: Sequence[str]) -> list[dict[str, object]]:
-    """The rows, plus, for each yes/no option of the group that no row answers yes alone (the
-    others of the group no), the first row that answers it yes, changed so."""
-    rows = list(rows)
-    for option in group:
-        alone = {other: other == option for other in group}
-        if not any(all(row[o] == answer for o, answer in alone.items()) for row in rows):
-            rows.append({**next(row for row in rows if row[option]), **alone})
-    return rows

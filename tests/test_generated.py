@@ -38,7 +38,6 @@ from tests.rendering import (
     render,
     run,
     tool,
-    with_each_alone,
 )
 
 
@@ -67,10 +66,9 @@ PYTHONS_MISSING = [str(v) for v in choices("python_version") if not interpreter(
 # The code with the most in it.
 FULLEST_CODE = fullest(CODE_OPTIONS)
 # Ruff and mypy: every triple of answers to the interacting code options, every pair of any two
-# answers, and each observability answer alone.
-CODE_CHECK_COMBINATIONS = with_each_alone(
-    covering_array((*CODE_OPTIONS, *TOOL_OPTIONS), strong=INTERACTING_CODE_OPTIONS),
-    OBSERVABILITY_OPTIONS,
+# answers, and each observability answer alone (the others no).
+CODE_CHECK_COMBINATIONS = covering_array(
+    (*CODE_OPTIONS, *TOOL_OPTIONS), strong=INTERACTING_CODE_OPTIONS, alone=OBSERVABILITY_OPTIONS
 )
 # The suites run serially over the same kind of array, on the Pythons this machine has, each on the
 # Python its python_version names; a version this machine lacks gets the fullest code, skipped.
@@ -78,13 +76,11 @@ CODE_CHECK_COMBINATIONS = with_each_alone(
 SUITE_RUNS = (
     [
         (answers, "serial")
-        for answers in with_each_alone(
-            covering_array(
-                (*CODE_OPTIONS, *TOOL_OPTIONS),
-                strong=INTERACTING_CODE_OPTIONS,
-                only={"python_version": PYTHONS_HERE},
-            ),
-            OBSERVABILITY_OPTIONS,
+        for answers in covering_array(
+            (*CODE_OPTIONS, *TOOL_OPTIONS),
+            strong=INTERACTING_CODE_OPTIONS,
+            only={"python_version": PYTHONS_HERE},
+            alone=OBSERVABILITY_OPTIONS,
         )
     ]
     + [({**FULLEST_CODE, "python_version": version}, "serial") for version in PYTHONS_MISSING]
