@@ -348,6 +348,14 @@ HOSTILE_SETTINGS = {
     "ALLOWED_HOSTS": '["nowhere.example"]',
     "API_DOCS": "false",
     "CORS_ORIGINS": "not a JSON list",
+    "METRICS_PORT": "not a port",
+    "SENTRY_DSN": "not a DSN",
+    "RELEASE": "hostile",
+    # Read by the server and the libraries themselves, not by the settings.
+    "WEB_CONCURRENCY": "4",
+    "PROMETHEUS_MULTIPROC_DIR": "/no/such/folder",
+    "OTEL_SDK_DISABLED": "true",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
 }
 
 
@@ -356,7 +364,8 @@ HOSTILE_SETTINGS = {
 def test_generated_suite_passes_whatever_dotenv_and_the_environment_hold(
     source: str, tmp_path: Path
 ) -> None:
-    project = render(tmp_path, {"auth": "jwt"})
+    observability = {"use_metrics": True, "use_tracing": True, "use_sentry": True}
+    project = render(tmp_path, {"auth": "jwt", **observability})
     # The live tests' server processes inherit the environment (they run where no .env is).
     profile = THOROUGH if source == "environment" else QUICK
     env = {**profile, "TEST_REDIS_URL": redis_server.server_url()}
