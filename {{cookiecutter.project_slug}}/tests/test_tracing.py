@@ -16,13 +16,13 @@ from tests import factories
 @pytest.fixture
 def spans() -> Iterator[InMemorySpanExporter]:
     """The spans that the app ends during the test."""
-    exporter = InMemorySpanExporter()
+    kept = InMemorySpanExporter()
     settings = get_settings()
     tracer_provider(settings.project_name, settings.environment).add_span_processor(
-        SimpleSpanProcessor(exporter)
+        SimpleSpanProcessor(kept)
     )
-    yield exporter
-    exporter.shutdown()  # and the processor drops whatever comes after
+    yield kept
+    kept.shutdown()  # and the processor drops whatever comes after
 
 
 async def test_a_request_is_a_server_span_with_its_sql_statements_as_children(
