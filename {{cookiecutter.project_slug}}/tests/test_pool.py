@@ -78,3 +78,9 @@ async def test_a_failed_connect_gives_its_turn_back() -> None:
                     await connection.get_raw_connection()
     finally:
         await missing.dispose()
+
+
+@pytest.mark.parametrize(("size", "overflow"), [(0, 0), (1, -1)])
+def test_an_unbounded_pool_is_refused(engine: AsyncEngine, size: int, overflow: int) -> None:
+    with pytest.raises(ValueError, match="bounded pool"):
+        create_async_engine(engine.url, poolclass=FairPool, pool_size=size, max_overflow=overflow)

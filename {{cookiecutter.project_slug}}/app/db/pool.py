@@ -23,6 +23,10 @@ class FairPool(AsyncAdaptedQueuePool):
         timeout: float = 30.0,
         **kw: Any,
     ) -> None:
+        if pool_size < 1 or max_overflow < 0:
+            raise ValueError(
+                "FairPool takes turns for a bounded pool: pool_size >= 1, overflow >= 0"
+            )
         super().__init__(
             creator, pool_size=pool_size, max_overflow=max_overflow, timeout=timeout, **kw
         )
