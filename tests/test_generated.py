@@ -4,6 +4,7 @@ Which combinations each check runs on is set below, from the option groups in te
 (tests/test_render.py proves that the options outside them leave the code alone).
 """
 
+import fcntl
 import os
 import re
 import signal
@@ -50,8 +51,12 @@ def environments(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache per worker: later runs reuse what the first learnt about the dependencies."""
-    return tmp_path_factory.getbasetemp() / "mypy-cache"
+    """One cache for the run's workers: later runs reuse what the first learnt about the
+    dependencies (for each target version: mypy keeps a part of its cache per version)."""
+    base = tmp_path_factory.getbasetemp()
+    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "mypy-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    return cache
 
 
 def unique_slug() -> str:
@@ -151,9 +156,13 @@ def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
 def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: Path) -> None:
     project = render(tmp_path, answers)
 
-    output = assert_succeeds(
-        [*tool("mypy"), "--strict", "--cache-dir", str(mypy_cache), "app", "tests"], project
-    )
+    # One mypy at a time per target version: the first fills its part of the cache, which is not
+    # made to be written by two at once; the others then check only the project.
+    with (mypy_cache / f"python{answers['python_version']}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        output = assert_succeeds(
+            [*tool("mypy"), "--strict", "--cache-dir", str(mypy_cache), "app", "tests"], project
+        )
 
     assert output.startswith("Success: no issues found")
 
