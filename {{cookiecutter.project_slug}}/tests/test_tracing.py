@@ -1,5 +1,7 @@
+import asyncio
 from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from httpx import AsyncClient
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -55,6 +57,25 @@ async def test_a_request_is_a_server_span_with_its_sql_statements_as_children(
     trace_id = format(server.context.trace_id, "032x")
     access = [line for line in log_lines() if line.get("name") == "app.access"]
     assert [line["otelTraceID"] for line in access] == [trace_id]
+
+
+async def test_an_outgoing_httpx_call_is_a_client_span(spans: InMemorySpanExporter) -> None:
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    upstream = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = upstream.sockets[0].getsockname()[1]
+    async with upstream, httpx.AsyncClient() as client:
+        response = await client.get(f"http://127.0.0.1:{port}/ping")
+
+    assert response.status_code == 204
+    (call,) = [span for span in spans.get_finished_spans() if span.kind is SpanKind.CLIENT]
+    assert call.attributes is not None
+    url = call.attributes.get("url.full", call.attributes.get("http.url"))
+    assert url == f"http://127.0.0.1:{port}/ping"
 
 
 async def test_probes_are_not_traced(
