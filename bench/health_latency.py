@@ -20,6 +20,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.server import wait_until_up
 from tests.rendering import environment, render
 
 LAUNCHER = """
@@ -83,15 +84,8 @@ def serve(project: Path, database: Path, hashing: str) -> subprocess.Popen[bytes
             {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "SIGN_UP_RATE_LIMIT": "1000/second"}
         ),
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{PORT}/health", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("the server did not start")
+    wait_until_up(server, f"http://127.0.0.1:{PORT}")
+    return server
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.server import wait_until_up
 from tests import postgres
 from tests.rendering import assert_succeeds, environment, render
 
@@ -72,15 +72,7 @@ def serving(project: Path, env: dict[str, str], stack: list[str]) -> Iterator[st
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/health", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit(f"the server did not start: {' '.join(command)}") from None
-                time.sleep(0.1)
+        wait_until_up(server, base_url)
         yield base_url
     finally:
         server.terminate()

@@ -40,7 +40,6 @@ def python_with_dependencies(version: str, environments: Path) -> str:
     if base == sys.executable:
         return base
     environment = environments / f"python{version}"
-    environments.mkdir(parents=True, exist_ok=True)
     with (environments / f"python{version}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (environment / "ready").exists():

@@ -42,21 +42,25 @@ from tests.rendering import (
 )
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this run's that every xdist worker of the run sees."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def environments(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the other Pythons' environments go: one folder for every xdist worker of this run."""
-    base = tmp_path_factory.getbasetemp()
-    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "pythons"
+    """Where the other Pythons' environments go."""
+    return shared_folder(tmp_path_factory, "pythons")
 
 
 @pytest.fixture(scope="session")
 def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache for the run's workers: later runs reuse what the first learnt about the
     dependencies (for each target version: mypy keeps a part of its cache per version)."""
-    base = tmp_path_factory.getbasetemp()
-    cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "mypy-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    return cache
+    return shared_folder(tmp_path_factory, "mypy-cache")
 
 
 def unique_slug() -> str:

@@ -180,8 +180,11 @@ def test_observability_answers_bring_their_dependencies_and_files(
     dependencies = " ".join(
         tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
     )
-    wanted = {"use_metrics": "prometheus-client", "use_tracing": "opentelemetry-sdk"}
-    wanted["use_sentry"] = "sentry-sdk"
+    wanted = {
+        "use_metrics": "prometheus-client",
+        "use_tracing": "opentelemetry-sdk",
+        "use_sentry": "sentry-sdk",
+    }
 
     for option, dependency in wanted.items():
         assert (dependency in dependencies) == answers[option], dependency

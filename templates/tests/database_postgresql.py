@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.db.engine import create_engine
+from app.db.session import reason
 from tests.schema import create_schema
 
 SERVER_URL = make_url(
@@ -74,9 +75,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         ) from None
     except SQLAlchemyError as exc:
         # The server answered, and said no: a wrong password or user, or a missing database.
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise pytest.UsageError(
-            f"The PostgreSQL server at {server} refused the connection: {reason}.\n"
+            f"The PostgreSQL server at {server} refused the connection: {reason(exc)}.\n"
             "Check the user, password and database that TEST_DATABASE_URL names."
         ) from None
 

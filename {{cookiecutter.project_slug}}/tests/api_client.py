@@ -5,15 +5,18 @@ A plugin (see conftest.py): it imports the app, so it loads after the settings a
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp
 
+from app.core.config import get_settings
 from app.db.session import get_db
-from app.main import app
+from app.main import app, create_app
 
 
 @asynccontextmanager
@@ -50,3 +53,15 @@ def client_at(
 ) -> Callable[[str], AbstractAsyncContextManager[AsyncClient]]:
     """Clients from other addresses, whose requests use the test's session."""
     return lambda address: client_for(started_app, db_session, address)
+
+
+def app_with_a_failing_route() -> FastAPI:
+    """A new app with `/fails`, which raises an unhandled RuntimeError to a GET, or to a POST with
+    a JSON body."""
+    served = create_app(get_settings())
+
+    @served.api_route("/fails", methods=["GET", "POST"])
+    async def fails(body: dict[str, Any] | None = None) -> None:
+        raise RuntimeError("a bug")
+
+    return served

@@ -164,14 +164,23 @@ async def test_ready_when_the_database_answers(async_client: AsyncClient) -> Non
     assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
 
 
-async def test_not_ready_when_the_database_is_unreachable(started_app: ASGIApp) -> None:
-    unreachable = create_async_engine(MISSING_DATABASE_URL)
+@pytest.fixture
+async def missing_database() -> AsyncIterator[AsyncSession]:
+    """A session on a database that cannot be reached."""
+    missing = create_async_engine(MISSING_DATABASE_URL)
     try:
-        async with AsyncSession(unreachable) as session, client_for(started_app, session) as client:
-            response = await client.get("/health/ready")
-            alive = await client.get("/health")
+        async with AsyncSession(missing) as session:
+            yield session
     finally:
-        await unreachable.dispose()
+        await missing.dispose()
+
+
+async def test_not_ready_when_the_database_is_unreachable(
+    started_app: ASGIApp, missing_database: AsyncSession
+) -> None:
+    async with client_for(started_app, missing_database) as client:
+        response = await client.get("/health/ready")
+        alive = await client.get("/health")
 
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
@@ -180,14 +189,12 @@ async def test_not_ready_when_the_database_is_unreachable(started_app: ASGIApp) 
 
 
 async def test_a_request_that_cannot_reach_the_database_is_503_and_one_log_line(
-    started_app: ASGIApp, log_lines: Callable[[], list[dict[str, object]]]
+    started_app: ASGIApp,
+    missing_database: AsyncSession,
+    log_lines: Callable[[], list[dict[str, object]]],
 ) -> None:
-    missing = create_async_engine(MISSING_DATABASE_URL)
-    try:
-        async with AsyncSession(missing) as session, client_for(started_app, session) as client:
-            response = await client.get("/items/")
-    finally:
-        await missing.dispose()
+    async with client_for(started_app, missing_database) as client:
+        response = await client.get("/items/")
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
@@ -211,15 +218,12 @@ async def test_not_ready_when_the_database_answers_too_slowly(
     assert response.json()["checks"] == {"database": "no answer within 0.05 s"}
 
 
-async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_it() -> None:
-    missing = create_async_engine(MISSING_DATABASE_URL)
-    try:
-        async with AsyncSession(missing) as session:
-            error = await database_check(session, seconds=5)
-        async with AsyncSession(get_engine()) as session:
-            no_error = await database_check(session, seconds=5)
-    finally:
-        await missing.dispose()
+async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_it(
+    missing_database: AsyncSession,
+) -> None:
+    error = await database_check(missing_database, seconds=5)
+    async with AsyncSession(get_engine()) as session:
+        no_error = await database_check(session, seconds=5)
 
     assert error is not None
     problem = unreachable(MISSING_DATABASE_URL, error)

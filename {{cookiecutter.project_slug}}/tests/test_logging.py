@@ -7,11 +7,9 @@ from collections.abc import Callable
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
-from app.core.config import get_settings
-from app.main import create_app
+from tests.api_client import app_with_a_failing_route
 from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import free_port
 
@@ -45,19 +43,9 @@ async def test_any_other_request_id_is_replaced_by_a_new_one(
     assert NEW_REQUEST_ID.fullmatch(response.headers["X-Request-ID"])
 
 
-def failing_app() -> FastAPI:
-    served = create_app(get_settings())
-
-    @served.get("/fails")
-    async def fails() -> None:
-        raise RuntimeError("a bug")
-
-    return served
-
-
 async def test_the_request_id_is_on_4xx_and_5xx_answers(async_client: AsyncClient) -> None:
     sent = {"X-Request-ID": "failing-request"}
-    transport = ASGITransport(failing_app(), raise_app_exceptions=False)
+    transport = ASGITransport(app_with_a_failing_route(), raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         server_error = await client.get("/fails", headers=sent)
 
@@ -100,7 +88,7 @@ async def test_an_unhandled_exception_is_logged_once_with_its_traceback_and_requ
     # uvicorn serves it in this process, and logs through the app's configuration.
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(failing_app(), port=port, lifespan="off", log_config=None)
+        uvicorn.Config(app_with_a_failing_route(), port=port, lifespan="off", log_config=None)
     )
     serving = asyncio.create_task(server.serve())
     try:

@@ -4,7 +4,6 @@ from typing import Any, ClassVar
 
 import pytest
 import sentry_sdk
-from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
@@ -12,6 +11,7 @@ from sentry_sdk.transport import Transport
 from app.core.config import get_settings
 from app.main import create_app
 from app.observability.sentry import options
+from tests.api_client import app_with_a_failing_route
 
 PASSWORD = "correct-horse-battery-staple"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2lnbmF0dXJl"
@@ -42,23 +42,13 @@ def sentry_events() -> Iterator[list[dict[str, Any]]]:
         sentry_sdk.init()  # no DSN: off again
 
 
-def failing_app() -> FastAPI:
-    served = create_app(get_settings())
-
-    @served.post("/boom")
-    async def boom(body: dict[str, Any]) -> None:
-        raise RuntimeError("boom")
-
-    return served
-
-
 async def test_an_unhandled_exception_is_one_event_with_the_request_id_and_no_secrets(
     sentry_events: list[dict[str, Any]],
 ) -> None:
-    transport = ASGITransport(app=failing_app(), raise_app_exceptions=False)
+    transport = ASGITransport(app=app_with_a_failing_route(), raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.post(
-            "/boom",
+            "/fails",
             json={"username": "alice", "password": PASSWORD},
             headers={"Authorization": f"Bearer {TOKEN}", "Cookie": f"session={TOKEN}"},
         )

@@ -10,7 +10,6 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import get_settings
 from app.observability.tracing import ENDPOINT_VARIABLES, exporter, tracer_provider
 from tests import factories
 
@@ -19,10 +18,7 @@ from tests import factories
 def spans() -> Iterator[InMemorySpanExporter]:
     """The spans that the app ends during the test."""
     kept = InMemorySpanExporter()
-    settings = get_settings()
-    tracer_provider(settings.project_name, settings.environment).add_span_processor(
-        SimpleSpanProcessor(kept)
-    )
+    tracer_provider().add_span_processor(SimpleSpanProcessor(kept))
     yield kept
     kept.shutdown()  # and the processor drops whatever comes after
 

@@ -32,14 +32,19 @@ async def validation_error_without_input(request: Request, exc: Exception) -> JS
     )
 
 
-async def database_busy(request: Request, exc: Exception) -> JSONResponse:
-    """503 when every pooled connection stayed in use for the whole pool timeout: an overload
-    that passes, which the client may retry, not a server fault."""
+def try_again_shortly(detail: str) -> JSONResponse:
+    """503 with Retry-After: the client may retry; this is not a fault of the server's code."""
     return JSONResponse(
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-        content={"detail": "The service is busy: try again shortly."},
+        content={"detail": detail},
         headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
     )
+
+
+async def database_busy(request: Request, exc: Exception) -> JSONResponse:
+    """503 when every pooled connection stayed in use for the whole pool timeout: an overload
+    that passes."""
+    return try_again_shortly("The service is busy: try again shortly.")
 
 
 async def database_unreachable(request: Request, exc: Exception) -> JSONResponse:
@@ -49,11 +54,7 @@ async def database_unreachable(request: Request, exc: Exception) -> JSONResponse
     if isinstance(exc, DBAPIError) and exc.statement is not None:
         raise exc
     logger.warning(unreachable(get_settings().database_url, exc))
-    return JSONResponse(
-        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-        content={"detail": "The database is unavailable: try again shortly."},
-        headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
-    )
+    return try_again_shortly("The database is unavailable: try again shortly.")
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

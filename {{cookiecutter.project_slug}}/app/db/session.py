@@ -32,11 +32,15 @@ async def get_db() -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def reason(error: BaseException) -> str:
+    """The first line of what the driver said (SQLAlchemy wraps it), or of the error itself."""
+    return str(getattr(error, "orig", None) or error).splitlines()[0]
+
+
 def unreachable(url: str, error: BaseException) -> str:
     """One line: which database, why it cannot be reached, and how to create it."""
-    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
     shown = make_url(url).render_as_string(hide_password=True)
-    return f"Cannot reach the database at {shown}: {reason}. {how_to_create(url)}"
+    return f"Cannot reach the database at {shown}: {reason(error)}. {how_to_create(url)}"
 
 
 async def database_check(session: AsyncSession, seconds: float) -> Exception | None:

@@ -21,29 +21,31 @@ from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
 
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 # Probes and scrapes come every few seconds and say nothing about the requests that matter.
 UNTRACED_PATHS = "/health$,/health/ready$,/metrics$"
 
 
-def instrument(app: FastAPI, settings: Settings) -> None:
-    provider = tracer_provider(settings.project_name, settings.environment)
-    _instrument_libraries(provider)
-    FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=UNTRACED_PATHS)
+def instrument(app: FastAPI, _settings: Settings) -> None:
+    _instrument_libraries()
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider(), excluded_urls=UNTRACED_PATHS
+    )
 
 
 @cache
-def tracer_provider(service_name: str, environment: str) -> TracerProvider:
-    """The process's tracer provider, made global. It exports when an endpoint is set, and never
-    from the tests."""
+def tracer_provider() -> TracerProvider:
+    """The process's tracer provider (one, like its settings), made global. It exports when an
+    endpoint is set, and never from the tests."""
+    settings = get_settings()
     resource = Resource.create(
-        {SERVICE_NAME: service_name, "deployment.environment.name": environment}
+        {SERVICE_NAME: settings.project_name, "deployment.environment.name": settings.environment}
     )
     provider = TracerProvider(resource=resource)
     exporting = exporter()
-    if exporting is not None and environment != "test":
+    if exporting is not None and settings.environment != "test":
         provider.add_span_processor(BatchSpanProcessor(exporting))
     trace.set_tracer_provider(provider)
     return provider
@@ -57,7 +59,8 @@ def exporter() -> SpanExporter | None:
 
 
 @cache
-def _instrument_libraries(provider: TracerProvider) -> None:
+def _instrument_libraries() -> None:
+    provider = tracer_provider()
     # Wraps SQLAlchemy's engine constructors, so every engine made from now on is traced: the
     # app's engine is made on first use (app/db/session.py), after this. The instrumentation
     # declares SQLAlchemy below 2.1; the events it listens to are the same in 2.1, and
