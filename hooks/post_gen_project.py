@@ -56,19 +56,21 @@ def remove(root: Path, paths: list[str]) -> None:
                 shutil.rmtree(package)
 
 
-# Settings that .env.example leaves commented out and .env gets a fresh random value for.
-GENERATED_SECRETS = ("SECRET_KEY",)
+# Settings that .env.example leaves commented out and .env gets a fresh random value for; and for a
+# password, the one that .env.example writes in its URLs (`user:password@host`), replaced there too.
+GENERATED_SECRETS: dict[str, str | None] = {"SECRET_KEY": None, "POSTGRES_PASSWORD": "postgres"}
 
 
 def local_env(example: str) -> str:
     """.env for local runs: .env.example with a new value for each secret that it mentions."""
-    for name in GENERATED_SECRETS:
-        example = re.sub(
-            rf"^# {name}=$",
-            f"{name}={secrets.token_urlsafe(32)}",
-            example,
-            flags=re.MULTILINE,
-        )
+    for name, in_urls in GENERATED_SECRETS.items():
+        line = re.compile(rf"^# {name}=$", flags=re.MULTILINE)
+        if not line.search(example):
+            continue
+        value = secrets.token_urlsafe(32)
+        example = line.sub(f"{name}={value}", example)
+        if in_urls is not None:
+            example = example.replace(f":{in_urls}@", f":{value}@")
     return example
 
 

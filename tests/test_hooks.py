@@ -143,6 +143,19 @@ def test_local_env_gives_each_commented_out_secret_a_new_value() -> None:
     assert first != second
 
 
+def test_local_env_puts_a_new_database_password_in_the_urls_that_use_it_too() -> None:
+    example = (
+        "# POSTGRES_PASSWORD=\n"
+        "DATABASE_URL=postgresql+asyncpg://postgres:postgres@localhost:5432/shop\n"
+    )
+
+    env = post_gen.local_env(example)
+
+    password = re.search(r"^POSTGRES_PASSWORD=([\w-]{43})$", env, flags=re.MULTILINE)
+    assert password is not None
+    assert f"DATABASE_URL=postgresql+asyncpg://postgres:{password[1]}@localhost:5432/shop" in env
+
+
 def test_local_env_copies_an_example_without_secrets() -> None:
     example = "ENVIRONMENT=local\n# A comment about SECRET_KEY=\n"
 

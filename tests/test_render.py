@@ -219,7 +219,7 @@ def test_compose_profiles_show_the_metrics_and_the_traces(rendered: tuple[Answer
         assert "metrics_path" not in job  # the default, /metrics
     if answers["use_tracing"]:
         assert services["jaeger"]["profiles"] == ["tracing"]
-        assert "16686:16686" in services["jaeger"]["ports"]
+        assert "127.0.0.1:16686:16686" in services["jaeger"]["ports"]
         environment = services["app"]["environment"]
         assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
     if answers["database"] == "postgresql":
@@ -252,15 +252,21 @@ def test_local_env_holds_a_fresh_secret_and_is_ignored_by_git(
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["tool"]["cruft"]["skip"] == [".env"]  # updates keep the project's secret
     assert (project / ".env").stat().st_mode & 0o077 == 0  # the owner's alone
-    assert "\nSECRET_KEY=\n" not in example
-    if answers["auth"] == "jwt":
-        assert "\n# SECRET_KEY=\n" in example
-        key = re.search(r"^SECRET_KEY=(\S{32,})$", env, re.MULTILINE)
-        assert key is not None
-        assert env.replace(key[0], "# SECRET_KEY=") == example
-        assert key[1] not in (project / "README.md").read_text()
-    else:
-        assert env == example
+    # Each secret the answers call for: set in .env, commented out in .env.example, nowhere else.
+    secrets = {
+        "SECRET_KEY": answers["auth"] == "jwt",
+        "POSTGRES_PASSWORD": answers["database"] == "postgresql" and answers["use_docker"],
+    }
+    made = env
+    for name, wanted in secrets.items():
+        assert f"\n{name}=\n" not in example
+        assert (f"\n# {name}=\n" in example) == wanted
+        value = re.search(rf"^{name}=(\S{{32,}})$", env, re.MULTILINE)
+        assert (value is not None) == wanted
+        if value is not None:
+            made = made.replace(value[0], f"# {name}=").replace(f":{value[1]}@", ":postgres@")
+            assert value[1] not in (project / "README.md").read_text()
+    assert made == example
 
 
 def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]) -> None:

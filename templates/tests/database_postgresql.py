@@ -1,15 +1,18 @@
 """The test database: a PostgreSQL database of the run's own, one per xdist worker.
 
 TEST_DATABASE_URL names the server and a database on it that the suite may connect to in order to
-create and drop its own. The default is the compose service: `docker compose up -d db`.
+create and drop its own. By default: the `postgres` user on localhost, with the password that the
+project's `.env` gives compose's server (`docker compose up -d db`), or else `postgres`.
 """
 
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -19,10 +22,12 @@ from app.db.engine import create_engine
 from app.db.session import reason
 from tests.schema import create_schema
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Only this is read from .env: the settings the tests run with come from tests/settings.py.
+_PASSWORD = dotenv_values(PROJECT_ROOT / ".env").get("POSTGRES_PASSWORD") or "postgres"
 SERVER_URL = make_url(
-    os.environ.get(
-        "TEST_DATABASE_URL", "postgresql+asyncpg://postgres:postgres@localhost:5432/postgres"
-    )
+    os.environ.get("TEST_DATABASE_URL")
+    or f"postgresql+asyncpg://postgres:{_PASSWORD}@localhost:5432/postgres"
 )
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 DATABASE_NAME = "{{ cookiecutter.project_slug }}_test" + (f"_{_WORKER}" if _WORKER else "")

@@ -10,20 +10,19 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.trustedhost import TrustedHostMiddleware
-from pydantic import ValidationError
 
 {% if not cookiecutter.use_alembic -%}
 from app import models
 {% endif -%}
 from app.api import errors, health
 from app.api.access_log import REQUEST_ID_HEADER, AccessLog, is_sane_request_id
+from app.api.hosts import TrustedHosts
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
 from app.auth.deps import signed_in
 {%- endif %}
-from app.core.config import Settings, get_settings, settings_problems
+from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
 from app.db.session import database_check, get_engine, get_sessionmaker, unreachable
 from app.items import router as items_router
@@ -77,7 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(AccessLog)
     app.add_middleware(
         CorrelationIdMiddleware,
@@ -111,8 +110,4 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-try:
-    app = create_app(get_settings())
-except ValidationError as error:
-    # One line that names each refused setting, never its value: no traceback for a typo.
-    raise SystemExit(f"Refusing to start: {settings_problems(error)}") from None
+app = create_app(get_settings())

@@ -38,17 +38,18 @@ NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }
 pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
+{%- if cookiecutter.use_metrics or cookiecutter.use_tracing %}
 
-# Read from the environment by the server and the libraries, not by the settings: a run takes none
-# of them from the shell either (WEB_CONCURRENCY=4 there would give each live server four workers).
+# Read from the environment by the libraries, not by the settings: a run takes none of them from
+# the shell either.
 OUTSIDE_THE_SETTINGS = [
-    "WEB_CONCURRENCY",
 {%- if cookiecutter.use_metrics %}
-    "PROMETHEUS_MULTIPROC_DIR",
+    "PROMETHEUS_MULTIPROC_DIR",  # naming a missing folder, it would fail every scrape
 {%- endif %}
 {%- if cookiecutter.use_tracing %}
-    *(name for name in os.environ if name.startswith("OTEL_")),
+    *(name for name in os.environ if name.startswith("OTEL_")),  # OTEL_SDK_DISABLED: no spans
 {%- endif %}
 ]
 for variable in OUTSIDE_THE_SETTINGS:
     os.environ.pop(variable, None)
+{%- endif %}

@@ -1,7 +1,4 @@
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -20,10 +17,10 @@ from app.db.pool import FairPool
 from app.db.session import database_check, get_db, get_engine, unreachable
 from app.main import app, create_app
 from tests.api_client import client_for
+from tests.commands import BAD_SETTINGS, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL
 
 HOST = "api.example.com"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def production(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
@@ -67,16 +64,28 @@ def test_production_refuses_to_start_without_allowed_hosts(monkeypatch: pytest.M
         production(monkeypatch)
 
 
-@pytest.mark.parametrize("path", ["/items", "/health"])
+@pytest.mark.parametrize("path", ["/items", "/openapi.json", "/health/"])
 async def test_an_unknown_host_is_refused_before_any_redirect(
     monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    served = create_app(production(monkeypatch, allowed_hosts=[HOST]))
+    served = create_app(production(monkeypatch, allowed_hosts=[HOST], api_docs=True))
 
     response = await get(served, f"http://evil.example{path}")
 
     assert response.status_code == 400
     assert "location" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/health", "/health/ready"])
+async def test_the_probes_answer_a_container_address_as_host(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    served = create_app(production(monkeypatch, allowed_hosts=[HOST]))
+
+    async with LifespanManager(served) as manager:
+        response = await get(manager.app, f"http://10.1.2.3:8000{path}")
+
+    assert response.status_code == 200
 
 
 async def test_a_named_host_is_served(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,34 +136,13 @@ async def test_no_free_database_connection_is_503_with_retry_after(
 
 
 @pytest.mark.live
-def test_a_bad_setting_stops_the_start_with_one_line_that_shows_no_value(tmp_path: Path) -> None:
-    secret = "a-password-not-to-be-shown"
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "ENVIRONMENT": "production",
-        "DATABASE_URL": f"mysql://user:{secret}@db.example.com/app",
-        "SECRET_KEY": secret,
-    }
-    environment.pop("ALLOWED_HOSTS")
-
-    # From an empty folder, so that no .env is read: as a deployment starts it.
-    result = subprocess.run(
-        [sys.executable, "-m", "uvicorn", "app.main:app"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    output = (result.stdout + result.stderr).strip()
-    assert result.returncode == 1
-    assert output.startswith("Refusing to start: ALLOWED_HOSTS: must name the hosts")
-    assert "; DATABASE_URL: must be a SQLAlchemy URL" in output
-    assert len(output.splitlines()) == 1
-    assert secret not in output
+@pytest.mark.parametrize(
+    "command", [["-m", "uvicorn", "app.main:app"], ["-m", "app.server"]], ids=["uvicorn", "server"]
+)
+def test_a_bad_setting_stops_the_start_with_one_line_that_shows_no_value(
+    command: list[str], tmp_path: Path
+) -> None:
+    assert_refused_in_one_line(run_command(command, tmp_path, BAD_SETTINGS))
 
 
 async def test_ready_when_the_database_answers(async_client: AsyncClient) -> None:

@@ -8,7 +8,7 @@ from httpx import ASGITransport, AsyncClient, ConnectError
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.main import create_app
 from tests import factories
 from tests.live_server import free_port, server_process
@@ -128,7 +128,7 @@ def test_metrics_that_would_count_wrong_stop_the_start_with_one_line(
         monkeypatch.setenv(name, value)
 
     with pytest.raises(SystemExit, match=refusal):
-        create_app(get_settings())
+        create_app(Settings())
 
 
 @pytest.mark.live

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.core.config import get_settings
 from app.db.engine import how_to_create
 from app.models import Base, User
+from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
@@ -129,3 +130,10 @@ def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.Mo
     assert message.startswith("Cannot reach the database at ")
     assert message.endswith(how_to_create(MISSING_DATABASE_URL))
     assert len(message.splitlines()) == 1
+
+
+@pytest.mark.live
+def test_a_bad_setting_stops_alembic_with_the_servers_one_line(tmp_path: Path) -> None:
+    alembic = ["-m", "alembic", "-c", str(PROJECT_ROOT / "alembic.ini"), "upgrade", "head"]
+
+    assert_refused_in_one_line(run_command(alembic, tmp_path, BAD_SETTINGS))

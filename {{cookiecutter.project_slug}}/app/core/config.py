@@ -1,5 +1,6 @@
 """Settings, read from the environment and from `.env`."""
 
+import ipaddress
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -23,6 +24,17 @@ def _rate_limit(value: str) -> str:
 
 
 RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+
+
+def _networks(value: str) -> str:
+    for network in filter(None, (part.strip() for part in value.split(","))):
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise ValueError(
+                "must list IP addresses or networks, comma-separated, e.g. 10.0.0.0/8,127.0.0.1"
+            ) from None
+    return value
 
 
 class Settings(BaseSettings):
@@ -67,12 +79,17 @@ class Settings(BaseSettings):
     )
     # GET /health/ready answers 503 when the database takes longer than this to answer SELECT 1.
     readiness_timeout_seconds: float = Field(default=2, gt=0)
-    # The production server (python -m app.server): where it listens, and how long requests in
-    # flight get to finish on SIGTERM. WEB_CONCURRENCY (worker processes) and FORWARDED_ALLOW_IPS
-    # (proxies whose X-Forwarded-* headers count) go to uvicorn as they are.
+    # The production server (python -m app.server): where it listens; its worker processes, and
+    # how long one may take to start or to answer the supervisor before it is replaced (importing
+    # the app takes seconds on a busy machine); how long requests in flight get to finish on
+    # SIGTERM; the proxies (addresses or networks, comma-separated; none by default) whose
+    # X-Forwarded-For and X-Forwarded-Proto headers count.
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    web_concurrency: int = Field(default=1, ge=1)
+    worker_timeout_seconds: int = Field(default=60, ge=1)
     graceful_shutdown_seconds: int = Field(default=20, ge=0)
+    forwarded_allow_ips: Annotated[str, AfterValidator(_networks)] = ""
 {%- if cookiecutter.use_metrics %}
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
@@ -84,7 +101,7 @@ class Settings(BaseSettings):
 {%- endif %}
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
-    rate_limit_storage_uri: str = "memory://"
+    rate_limit_storage_uri: str = Field(default="memory://", validate_default=True)
 {%- if cookiecutter.auth == "jwt" %}
     # Signs the access tokens: see app/core/secret_key.py.
     secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
@@ -103,6 +120,20 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a SQLAlchemy URL starting with {DRIVER}://")
         return value
 
+    @field_validator("rate_limit_storage_uri")
+    @classmethod
+    def _shared_by_the_workers_outside_local_development(
+        cls, uri: str, info: ValidationInfo
+    ) -> str:
+        workers, environment = info.data.get("web_concurrency", 1), info.data.get("environment")
+        if workers > 1 and uri.startswith("memory://") and environment not in DEVELOPMENT:
+            raise ValueError(
+                f"counts in each worker's memory, so WEB_CONCURRENCY={workers} would allow "
+                f"{workers} times every limit: name a shared storage, e.g. redis://host:6379, "
+                f"when ENVIRONMENT is {environment}"
+            )
+        return uri
+
     @field_validator("allowed_hosts")
     @classmethod
     def _hosts_named_outside_local_development(
@@ -118,7 +149,12 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, read once. A refused setting stops the program (the server, Alembic, a script)
+    with one line that names it, never its value: no traceback for a typo."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(f"Refusing to start: {settings_problems(error)}") from None
 
 
 def settings_problems(error: ValidationError) -> str:

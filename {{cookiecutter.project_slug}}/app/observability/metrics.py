@@ -50,7 +50,7 @@ UNMATCHED = "unmatched"
 
 
 def instrument(app: FastAPI, settings: Settings) -> None:
-    _refuse_to_count_one_worker_of_several()
+    _refuse_to_count_one_worker_of_several(settings.web_concurrency)
     app.add_middleware(RequestMetrics)
     if settings.metrics_port is None:
         app.add_api_route("/metrics", serve_metrics, include_in_schema=False)
@@ -58,14 +58,13 @@ def instrument(app: FastAPI, settings: Settings) -> None:
     _count_pool_connections()
 
 
-def _refuse_to_count_one_worker_of_several() -> None:
+def _refuse_to_count_one_worker_of_several(workers: int) -> None:
     """Several worker processes without a shared folder would each count alone, and a scrape would
     see whichever worker answered it: stop the start with one line instead."""
-    workers = os.environ.get("WEB_CONCURRENCY", "1")
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder is not None and not Path(folder).is_dir():
         raise SystemExit(f"Refusing to start: PROMETHEUS_MULTIPROC_DIR={folder} is not a folder.")
-    if folder is None and workers.isdigit() and int(workers) > 1:
+    if folder is None and workers > 1:
         raise SystemExit(
             f"Refusing to start: WEB_CONCURRENCY={workers} needs PROMETHEUS_MULTIPROC_DIR, an "
             "empty folder that the workers share, or each would count only its own requests."

@@ -1,0 +1,50 @@
+"""The project's commands, run as a deployment runs them: from an empty folder, so that no `.env`
+is read, with the tests' settings from the environment and the given ones over them."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_command(
+    arguments: list[str], folder: Path, settings: Mapping[str, str | None]
+) -> subprocess.CompletedProcess[str]:
+    """`python <arguments>` in the folder; a setting given as None is left unset."""
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    for name, value in settings.items():
+        environment.pop(name, None)
+        if value is not None:
+            environment[name] = value
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+# Settings that a deployment might get wrong, one of them with a secret in it.
+A_SECRET = "a-password-not-to-be-shown"
+BAD_SETTINGS: dict[str, str | None] = {
+    "ENVIRONMENT": "production",
+    "DATABASE_URL": f"mysql://user:{A_SECRET}@db.example.com/app",
+    "SECRET_KEY": A_SECRET,
+    "ALLOWED_HOSTS": None,
+}
+
+
+def assert_refused_in_one_line(result: subprocess.CompletedProcess[str]) -> None:
+    """The command stopped with one line naming each bad setting, and showing no value."""
+    output = (result.stdout + result.stderr).strip()
+    assert result.returncode == 1, output
+    assert output.startswith("Refusing to start: ALLOWED_HOSTS: must name the hosts"), output
+    assert "; DATABASE_URL: must be a SQLAlchemy URL" in output
+    assert len(output.splitlines()) == 1, output
+    assert A_SECRET not in output
