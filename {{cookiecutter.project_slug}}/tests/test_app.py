@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient, Response
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -30,7 +29,7 @@ def production(monkeypatch: pytest.MonkeyPatch, **values: object) -> Settings:
     return Settings(_env_file=None, environment="production", **values)  # type: ignore[arg-type]
 
 
-async def get(served: FastAPI, url: str) -> Response:
+async def get(served: ASGIApp, url: str) -> Response:
     """GET a full URL (its host included) from an app, without running its lifespan."""
     async with AsyncClient(transport=ASGITransport(served)) as client:
         return await client.get(url)
