@@ -1,6 +1,9 @@
-"""Request bodies are capped, and sign-ups are rate-limited per client address."""
+"""Request bodies are capped, and sign-ups are rate-limited per client address, while the limits'
+storage answers."""
 
+import asyncio
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
@@ -11,8 +14,10 @@ from limits import parse
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 
+from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
+from tests.live_server import free_port
 from tests.profile import server_missing
 
 CHUNK = b" " * 65536
@@ -105,3 +110,62 @@ async def test_redis_storage_shares_the_counts_between_processes(
     hits = [await limiter.hit(limit, "sign-up", address) for limiter in redis_limiters * 2]
 
     assert hits == [True, True, True, False]
+
+
+@pytest.fixture
+async def silent_server() -> AsyncIterator[str]:
+    """The URL of a server on loopback that takes connections and never answers: a frozen Redis."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        for writer in held:
+            writer.close()
+        server.close()
+
+
+@pytest.fixture
+def storage_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Point the app's rate limits at the storage at a URL, and forget any outage afterwards."""
+    monkeypatch.setattr(rate_limit, "outage", rate_limit.Outage())
+
+    def use(url: str) -> None:
+        limiter = rate_limiter(url)
+        monkeypatch.setattr(rate_limit, "get_rate_limiter", lambda: limiter)
+
+    return use
+
+
+@pytest.mark.parametrize("storage", ["refusing", "frozen"])
+async def test_a_storage_outage_lets_requests_through_quickly_with_one_warning_each_way(
+    async_client: AsyncClient,
+    storage_at: Callable[[str], None],
+    silent_server: str,
+    log_lines: Callable[[], list[dict[str, object]]],
+    monkeypatch: pytest.MonkeyPatch,
+    storage: str,
+) -> None:
+    monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
+    storage_at(silent_server if storage == "frozen" else f"redis://127.0.0.1:{free_port()}")
+
+    started = time.monotonic()
+    during = [(await async_client.post("/users/", json=sign_up(n))).status_code for n in range(8)]
+    seconds = time.monotonic() - started
+    storage_at("memory://")  # the storage is back ...
+    rate_limit.outage.next_try = 0  # ... and it is time to try it again
+    after = [(await async_client.post("/users/", json=sign_up(n))).status_code for n in (8, 9)]
+
+    warnings = [line["message"] for line in log_lines() if line["level"] == "WARNING"]
+    assert during == [201] * 8
+    # One storage timeout at most, for the request that found the outage: the others skip it.
+    assert seconds < 8 * rate_limit.STORAGE_TIMEOUT_SECONDS, f"8 sign-ups took {seconds:.2f} s"
+    assert after == [201, 429]
+    assert len(warnings) == 2, warnings
+    assert str(warnings[0]).startswith("Rate limits are off: their storage failed (")
+    assert str(warnings[1]).startswith("Rate limits are on again")

@@ -1,22 +1,40 @@
-"""Rate limits per client address, counted where RATE_LIMIT_STORAGE_URI says."""
+"""Rate limits per client address, counted where RATE_LIMIT_STORAGE_URI says.
 
+When the storage fails or does not answer in time (a Redis server down, frozen or unreachable),
+requests go through unlimited: a rate limit guards the service, and an outage of its counter
+should not take the service down with it (the password hashing that the limits protect is still
+bounded by its own queue, app/core/security.py). The outage is one warning when it starts and one
+when it ends, and the storage is tried again at most every OUTAGE_RETRY_SECONDS meanwhile.
+"""
+
+import asyncio
+import logging
 import math
 import time
 from functools import cache
 from typing import Any
 
 from fastapi import HTTPException, Request, status
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from app.core.config import get_settings
+
+# Longest a request waits for the storage: a Redis server answers in well under a millisecond.
+STORAGE_TIMEOUT_SECONDS = 0.25
+OUTAGE_RETRY_SECONDS = 5
+
+logger = logging.getLogger(__name__)
 
 
 def rate_limiter(storage_uri: str, **options: Any) -> MovingWindowRateLimiter:
     """A limiter counting in the storage at this URI (memory:// or redis://...), made with these
     options for the storage (e.g. a Redis connection_pool)."""
-    storage = storage_from_string(f"async+{storage_uri}", implementation="redispy", **options)
+    storage = storage_from_string(
+        f"async+{storage_uri}", implementation="redispy", wrap_exceptions=True, **options
+    )
     return MovingWindowRateLimiter(storage)
 
 
@@ -24,6 +42,40 @@ def rate_limiter(storage_uri: str, **options: Any) -> MovingWindowRateLimiter:
 def get_rate_limiter() -> MovingWindowRateLimiter:
     """The app's limiter, on the storage that the settings name (made on first use)."""
     return rate_limiter(get_settings().rate_limit_storage_uri)
+
+
+class Outage:
+    """Whether the storage is failing, since when, and when to try it again."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None
+        self.next_try = 0.0
+
+    def waiting(self) -> bool:
+        """True while the storage failed lately and is not to be tried yet."""
+        return self.since is not None and time.monotonic() < self.next_try
+
+    def failed(self, error: Exception) -> None:
+        now = time.monotonic()
+        if self.since is None:
+            self.since = now
+            logger.warning(
+                "Rate limits are off: their storage failed (%s); trying it again every %d s",
+                type(error.__cause__ or error).__name__,
+                OUTAGE_RETRY_SECONDS,
+            )
+        self.next_try = now + OUTAGE_RETRY_SECONDS
+
+    def ended(self) -> None:
+        if self.since is not None:
+            logger.warning(
+                "Rate limits are on again: their storage answers after %.0f s",
+                time.monotonic() - self.since,
+            )
+            self.since = None
+
+
+outage = Outage()
 
 
 class RateLimit:
@@ -37,14 +89,28 @@ class RateLimit:
         self.setting = setting
 
     async def __call__(self, request: Request) -> None:
+        if outage.waiting():
+            return
         limit = parse(getattr(get_settings(), self.setting))
         address = request.client.host if request.client else "unknown"
+        try:
+            async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
+                retry_after = await self._retry_after(limit, address)
+        except (StorageError, TimeoutError) as error:
+            outage.failed(error)
+            return
+        outage.ended()
+        if retry_after is not None:
+            raise HTTPException(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                detail="Too many requests: try again later.",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+    async def _retry_after(self, limit: RateLimitItem, address: str) -> int | None:
+        """Count this request; None if it is within the limit, else the seconds to wait."""
         limiter = get_rate_limiter()
         if await limiter.hit(limit, self.setting, address):
-            return
+            return None
         reset_at, _ = await limiter.get_window_stats(limit, self.setting, address)
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="Too many requests: try again later.",
-            headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))},
-        )
+        return max(1, math.ceil(reset_at - time.time()))
