@@ -1,14 +1,18 @@
-"""Every answer carries a request id, every log line of a request carries it too, and nothing
-secret is ever logged."""
+"""Every answer carries a request id, every log line of a request carries it too, nothing secret is
+ever logged, and nothing a client sends can forge a line."""
 
 import asyncio
+import io
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
 from httpx import ASGITransport, AsyncClient
 
+from app.core.config import get_settings
+from app.core.logging import CONTROL, MAX_VALUE_LENGTH, configure_logging
 from tests.api_client import app_with_a_failing_route
 from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import free_port
@@ -116,3 +120,39 @@ async def test_successful_probes_are_debug_lines_and_everything_else_info(
 
     access = [(line["path"], line["level"]) for line in log_lines() if line["name"] == "app.access"]
     assert access == [("/health", "DEBUG"), ("/health/ready", "DEBUG"), ("/nowhere", "INFO")]
+
+
+@pytest.fixture(params=["console", "json"])
+def printed(request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """What the app's logging prints during the test, in each format."""
+    configure_logging(get_settings().model_copy(update={"log_format": request.param}))
+    (handler,) = logging.getLogger().handlers
+    output = io.StringIO()
+    handler.setStream(output)  # type: ignore[attr-defined]
+    try:
+        yield output.getvalue
+    finally:
+        configure_logging(get_settings())
+
+
+FORGED_LINE = "2026-01-01 00:00:00,000 INFO     app.access [-] GET /admin 200 1.0 ms 10.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/x%0d%0a{FORGED_LINE}",
+        "/x%0a%1b[2J%1b[31mred%c2%85next%e2%80%a8line",
+        "/x" + "a" * 60_000,
+    ],
+    ids=["forged-line", "terminal-escapes", "60-kb-path"],
+)
+async def test_a_path_cannot_forge_a_line_repaint_a_terminal_or_fill_the_disk(
+    async_client: AsyncClient, printed: Callable[[], str], path: str
+) -> None:
+    await async_client.get(path)
+
+    (line,) = printed().splitlines()  # one line for the one request
+    assert not CONTROL.search(line)
+    assert len(line) < MAX_VALUE_LENGTH * 3  # the message and the path field, each cut
+    assert FORGED_LINE not in line.replace("\\x0d\\x0a", "\n").splitlines()

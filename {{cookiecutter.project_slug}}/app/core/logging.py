@@ -6,10 +6,18 @@ per request with its duration and request id instead.
 """
 
 import logging.config
+import re
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 
 from app.core.config import Settings
+
+# Characters that could end a line or repaint a terminal (C0 and C1 controls, DEL, the Unicode
+# line and paragraph separators), and how much of one value a line keeps.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_VALUE_LENGTH = 1000
+# What every LogRecord has; the rest are the `extra` fields of a line.
+RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 FORMATTERS = {
     "console": {
@@ -26,6 +34,33 @@ FORMATTERS = {
 }
 
 
+def printable(value: str) -> str:
+    """The value with its control characters escaped (\\x0a for a line feed) and cut to
+    MAX_VALUE_LENGTH characters, saying how many went."""
+    if len(value) > MAX_VALUE_LENGTH:
+        value = f"{value[:MAX_VALUE_LENGTH]}... ({len(value) - MAX_VALUE_LENGTH} more characters)"
+    return CONTROL.sub(_escaped, value)
+
+
+def _escaped(control: re.Match[str]) -> str:
+    code = ord(control[0])
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+class Printable(logging.Filter):
+    """Makes every line safe to print, in either format: whatever a client sent (a path, a header)
+    cannot end the line and start a forged one, colour a terminal, or fill the disk. The message
+    and each `extra` text are escaped and cut; a traceback, written by the formatter, is not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg, record.args = printable(message), None
+        for name, value in list(vars(record).items()):
+            if isinstance(value, str) and name not in RECORD_ATTRIBUTES:
+                setattr(record, name, printable(value))
+        return True
+
+
 def configure_logging(settings: Settings) -> None:
     logging.config.dictConfig(
         {
@@ -35,7 +70,8 @@ def configure_logging(settings: Settings) -> None:
                 "request_id": {
                     "()": "asgi_correlation_id.CorrelationIdFilter",
                     "default_value": "-",
-                }
+                },
+                "printable": {"()": Printable},
             },
             "formatters": {"default": FORMATTERS[settings.log_format]},
             "handlers": {
@@ -43,7 +79,7 @@ def configure_logging(settings: Settings) -> None:
                     "class": "logging.StreamHandler",
                     "stream": "ext://sys.stdout",
                     "formatter": "default",
-                    "filters": ["request_id"],
+                    "filters": ["request_id", "printable"],
                 }
             },
             "root": {"level": settings.log_level, "handlers": ["default"]},
