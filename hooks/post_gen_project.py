@@ -76,13 +76,22 @@ def local_env(example: str) -> str:
 
 def next_steps(context: dict[str, object], root: Path) -> str:
     """What to run next, for these answers: install, migrate, serve and test."""
-    steps = [(f"cd {root}", ""), ("uv sync", "install (pip install uv first, if need be)")]
+    steps = [
+        (f"cd {root}", ""),
+        ("git init", "a repository: the pre-commit hooks and cruft updates work in one"),
+        ("uv sync", "install (pip install uv first, if need be)"),
+    ]
     if context["database"] == "postgresql":
         if context["use_docker"] is True:
             steps.append(("docker compose up -d db", "a PostgreSQL server with the database"))
         else:
             slug = context["project_slug"]
-            steps.append((f"createdb {slug}", "on the server that DATABASE_URL names"))
+            steps.append(
+                (
+                    f"PGPASSWORD=<password> createdb -h localhost -U postgres {slug}",
+                    "on the server that DATABASE_URL names",
+                )
+            )
     if context["use_alembic"] is True:
         steps.append(("uv run alembic upgrade head", "the schema"))
     steps.append(("uv run uvicorn app.main:app --reload", "serve http://127.0.0.1:8000/docs"))
