@@ -283,8 +283,12 @@ def test_chosen_python_version_is_used_everywhere(rendered: tuple[Answers, Path]
         assert (project / "Dockerfile").read_text().count(f"FROM python:{version}-slim") == 2
     if answers["ci"] == "github":
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
-        setup_uv = next(step for step in workflow["jobs"]["test"]["steps"] if "with" in step)
+        steps = workflow["jobs"]["test"]["steps"]
+        setup_uv = next(step for step in steps if step.get("uses", "").startswith("astral-sh/"))
         assert setup_uv["with"]["python-version"] == version
+        # zizmor's findings: a token no step needs, kept in .git/config, and write permissions.
+        assert workflow["permissions"] == {"contents": "read"}
+        assert steps[0]["with"]["persist-credentials"] is False
     if answers["ci"] == "gitlab":
         pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
         assert pipeline["test"]["image"] == f"python:{version}-slim"
