@@ -1,6 +1,6 @@
 """Rate limits per client address, counted where RATE_LIMIT_STORAGE_URI says.
 
-When the storage fails or does not answer in time (a Redis server down, frozen or unreachable),
+When a shared storage fails or does not answer in time (a Redis server down, frozen or unreachable),
 requests go through unlimited: a rate limit guards the service, and an outage of its counter
 should not take the service down with it (the password hashing that the limits protect is still
 bounded by its own queue, app/core/security.py). The outage is one warning when it starts and one
@@ -16,14 +16,16 @@ from typing import Any
 
 from fastapi import HTTPException, Request, status
 from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from app.core.config import get_settings
 
-# Longest a request waits for the storage: a Redis server answers in well under a millisecond.
-STORAGE_TIMEOUT_SECONDS = 0.25
+# Longest a request waits for a shared storage: a Redis server answers in well under a millisecond,
+# and a busy event loop may add tenths of a second.
+STORAGE_TIMEOUT_SECONDS = 0.5
 OUTAGE_RETRY_SECONDS = 5
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,9 @@ class Outage:
             self.since = now
             logger.warning(
                 "Rate limits are off: their storage failed (%s); trying it again every %d s",
-                type(error.__cause__ or error).__name__,
+                f"no answer within {STORAGE_TIMEOUT_SECONDS} s"
+                if isinstance(error, TimeoutError)
+                else type(error.__cause__ or error).__name__,
                 OUTAGE_RETRY_SECONDS,
             )
         self.next_try = now + OUTAGE_RETRY_SECONDS
@@ -89,17 +93,21 @@ class RateLimit:
         self.setting = setting
 
     async def __call__(self, request: Request) -> None:
-        if outage.waiting():
-            return
+        limiter = get_rate_limiter()
         limit = parse(getattr(get_settings(), self.setting))
-        address = request.client.host if request.client else "unknown"
-        try:
-            async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
-                retry_after = await self._retry_after(limit, address)
-        except (StorageError, TimeoutError) as error:
-            outage.failed(error)
+        key = (limit, self.setting, request.client.host if request.client else "unknown")
+        if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
+            retry_after = await _retry_after(limiter, *key)
+        elif outage.waiting():
             return
-        outage.ended()
+        else:
+            try:
+                async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
+                    retry_after = await _retry_after(limiter, *key)
+            except (StorageError, TimeoutError) as error:
+                outage.failed(error)
+                return
+            outage.ended()
         if retry_after is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
@@ -107,10 +115,12 @@ class RateLimit:
                 headers={"Retry-After": str(retry_after)},
             )
 
-    async def _retry_after(self, limit: RateLimitItem, address: str) -> int | None:
-        """Count this request; None if it is within the limit, else the seconds to wait."""
-        limiter = get_rate_limiter()
-        if await limiter.hit(limit, self.setting, address):
-            return None
-        reset_at, _ = await limiter.get_window_stats(limit, self.setting, address)
-        return max(1, math.ceil(reset_at - time.time()))
+
+async def _retry_after(
+    limiter: MovingWindowRateLimiter, limit: RateLimitItem, setting: str, address: str
+) -> int | None:
+    """Count this request; None if it is within the limit, else the seconds to wait."""
+    if await limiter.hit(limit, setting, address):
+        return None
+    reset_at, _ = await limiter.get_window_stats(limit, setting, address)
+    return max(1, math.ceil(reset_at - time.time()))
