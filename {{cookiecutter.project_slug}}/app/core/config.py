@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     worker_timeout_seconds: int = Field(default=60, ge=1)
     graceful_shutdown_seconds: int = Field(default=20, ge=0)
     forwarded_allow_ips: Annotated[str, AfterValidator(_networks)] = ""
+    # A connection whose request head, or body, has not arrived in this time is closed
+    # (app/http_limits.py): a client trickling bytes cannot hold a connection open for ever.
+    http_head_timeout_seconds: float = Field(default=10, gt=0)
+    http_body_timeout_seconds: float = Field(default=30, gt=0)
 {%- if cookiecutter.use_metrics %}
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
