@@ -84,6 +84,21 @@ async def test_the_limit_counts_per_client_address(
     assert (from_elsewhere.status_code, from_here.status_code) == (201, 429)
 
 
+@pytest.mark.usefixtures("fresh_rate_limits")
+async def test_client_addresses_that_do_not_parse_share_one_limit(
+    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
+    statuses = []
+
+    for n, made_up in enumerate(["not-an-ip", "also-not-an-ip", "999.1.1.1"]):
+        async with client_at(made_up) as client:
+            statuses.append((await client.post("/users/", json=sign_up(n))).status_code)
+
+    assert statuses == [201, 429, 429]
+
+
 @pytest.fixture
 async def redis_url() -> str:
     """TEST_REDIS_URL (default redis://localhost:6379); skipped when no server answers there,

@@ -8,6 +8,7 @@ when it ends, and the storage is tried again at most every OUTAGE_RETRY_SECONDS 
 """
 
 import asyncio
+import ipaddress
 import logging
 import math
 import time
@@ -95,7 +96,7 @@ class RateLimit:
     async def __call__(self, request: Request) -> None:
         limiter = get_rate_limiter()
         limit = parse(getattr(get_settings(), self.setting))
-        key = (limit, self.setting, request.client.host if request.client else "unknown")
+        key = (limit, self.setting, client_address(request))
         if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
             retry_after = await _retry_after(limiter, *key)
         elif outage.waiting():
@@ -114,6 +115,16 @@ class RateLimit:
                 detail="Too many requests: try again later.",
                 headers={"Retry-After": str(retry_after)},
             )
+
+
+def client_address(request: Request) -> str:
+    """The client's address, which the limits count by; one shared bucket for whatever is not an
+    address (a proxy's header that did not parse), so that made-up values buy no fresh limits."""
+    host = request.client.host if request.client else ""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return "not-an-address"
 
 
 async def _retry_after(
