@@ -7,7 +7,7 @@ project's `.env` gives compose's server (`docker compose up -d db`), or else `po
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 
 from app.db.engine import create_engine
 from app.db.session import reason
+from tests.relay import Relay
 from tests.schema import create_schema
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,16 @@ def _own_database(name: str) -> Iterator[str]:
 def spare_database(purpose: str) -> AbstractContextManager[str]:
     """The URL of an empty database of its own, beside the run's test database."""
     return _own_database(f"{DATABASE_NAME}_{purpose}")
+
+
+@contextmanager
+def freezable(url: str) -> Iterator[tuple[str, Callable[[bool], None]]]:
+    """The URL of the database through a relay on loopback, and the switch that freezes the
+    relay: the server then seems stopped with SIGSTOP to whoever connects through it."""
+    server = make_url(url)
+    with Relay(server.host or "localhost", server.port or 5432) as relay:
+        relayed = server.set(host="127.0.0.1", port=relay.port)
+        yield relayed.render_as_string(hide_password=False), relay.freeze
 
 
 @pytest.fixture(scope="session")

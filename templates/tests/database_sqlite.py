@@ -1,13 +1,14 @@
 """The test database: SQLite in memory, one per test process; spare databases in files."""
 
+import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import create_engine
@@ -59,3 +60,25 @@ def live_database_url() -> Iterator[str]:
     """A database of its own for a server process."""
     with spare_database("live") as url:
         yield url
+
+
+@contextmanager
+def freezable(url: str) -> Iterator[tuple[str, Callable[[bool], None]]]:
+    """The URL of the database, and the switch that freezes it: another connection then holds
+    its write lock, as a stuck process would (writers wait; in WAL mode readers go on)."""
+    holder: sqlite3.Connection | None = None
+
+    def freeze(frozen: bool) -> None:
+        nonlocal holder
+        if frozen and holder is None:
+            holder = sqlite3.connect(str(make_url(url).database), isolation_level=None)
+            holder.execute("BEGIN EXCLUSIVE")
+        elif not frozen and holder is not None:
+            holder.execute("ROLLBACK")
+            holder.close()
+            holder = None
+
+    try:
+        yield url, freeze
+    finally:
+        freeze(False)

@@ -20,6 +20,10 @@ def create_engine(url: str) -> AsyncEngine:
         pool_recycle=settings.db_pool_recycle,
         # A connection that the server or the network dropped is replaced, not handed out.
         pool_pre_ping=True,
+        connect_args={
+            "timeout": settings.db_timeout_seconds,
+            "command_timeout": settings.db_timeout_seconds,
+        },
     )
 
 

@@ -16,7 +16,11 @@ def create_engine(url: str) -> AsyncEngine:
     # backs off to 100 ms a try. One connection per process queues requests in order instead.
     # Called through its module, so that instrumentation that wraps it sees every engine.
     engine = sqlalchemy.ext.asyncio.create_async_engine(
-        url, poolclass=FairPool, pool_size=1, max_overflow=0
+        url,
+        poolclass=FairPool,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=get_settings().db_pool_timeout,
     )
     event.listen(engine.sync_engine, "connect", _configure_connection)
     return engine

@@ -64,12 +64,17 @@ class Settings(BaseSettings):
     # again for the next request: a fixed pool (no overflow) serves more.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
-    db_pool_timeout: float = Field(default=30, gt=0, description="seconds to wait for a connection")
     db_pool_recycle: int = Field(default=1800, ge=-1, description="seconds before a reconnect")
+    # Seconds to connect, and for each statement to answer: a server that stops answering costs
+    # a request this long, then a 503, never a hang.
+    db_timeout_seconds: float = Field(default=5, gt=0)
 {%- else %}
     database_url: str = "sqlite+aiosqlite:///./{{ cookiecutter.project_slug }}.db"
+    # How long a writer waits for another one's lock before its request gets 503.
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
 {%- endif %}
+    # Seconds a request waits for a free connection before it gets 503.
+    db_pool_timeout: float = Field(default=5, gt=0)
     cors_origins: list[str] = []
     max_request_bytes: int = Field(default=1024 * 1024, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"

@@ -33,8 +33,10 @@ async def get_db() -> AsyncIterator[AsyncSession]:
 
 
 def reason(error: BaseException) -> str:
-    """The first line of what the driver said (SQLAlchemy wraps it), or of the error itself."""
-    return str(getattr(error, "orig", None) or error).splitlines()[0]
+    """The first line of what the driver said (SQLAlchemy wraps it), or of the error itself, or
+    the error's kind when it says nothing (a TimeoutError)."""
+    said = str(getattr(error, "orig", None) or error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
 
 
 def unreachable(url: str, error: BaseException) -> str:
