@@ -3,6 +3,7 @@
 A plugin (see conftest.py): it imports the app, so it loads after the settings are pinned.
 """
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -65,3 +66,16 @@ def app_with_a_failing_route() -> FastAPI:
         raise RuntimeError("a bug")
 
     return served
+
+
+async def request_every_operation(client: AsyncClient) -> list[tuple[str, str]]:
+    """Send one request to every operation in the app's OpenAPI schema, each path parameter 1;
+    return the operations, as (method, path template)."""
+    operations = [
+        (method.upper(), template)
+        for template, methods in app.openapi()["paths"].items()
+        for method in methods
+    ]
+    for method, template in operations:
+        await client.request(method, re.sub(r"\{\w+\}", "1", template))
+    return operations

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from app.core.config import Settings, get_settings
 from app.main import create_app
 from tests import factories
+from tests.api_client import request_every_operation
 from tests.live_server import free_port, server_process
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -36,6 +37,19 @@ def requests_for(
 ) -> float:
     labels = frozenset({"method": "GET", "route": route, "status": status}.items())
     return samples.get((name, labels), 0.0)
+
+
+async def test_every_route_is_counted_under_its_full_template(async_client: AsyncClient) -> None:
+    operations = await request_every_operation(async_client)
+    samples = await scrape(async_client)
+
+    counted = {
+        (labels["method"], labels["route"])
+        for (name, label_set), _ in samples.items()
+        if name == "http_requests_total"
+        for labels in [dict(label_set)]
+    }
+    assert set(operations) <= counted, set(operations) - counted
 
 
 async def test_requests_are_counted_and_timed_under_their_route_template(

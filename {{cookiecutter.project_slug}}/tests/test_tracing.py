@@ -10,8 +10,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.access_log import PROBES
 from app.observability.tracing import ENDPOINT_VARIABLES, exporter, tracer_provider
 from tests import factories
+from tests.api_client import request_every_operation
 
 
 @pytest.fixture
@@ -53,6 +55,16 @@ async def test_a_request_is_a_server_span_with_its_sql_statements_as_children(
     trace_id = format(server.context.trace_id, "032x")
     access = [line for line in log_lines() if line.get("name") == "app.access"]
     assert [line["otelTraceID"] for line in access] == [trace_id]
+
+
+async def test_every_route_is_a_span_named_by_its_full_template(
+    async_client: AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    operations = await request_every_operation(async_client)
+
+    named = {span.name for span in spans.get_finished_spans() if span.kind is SpanKind.SERVER}
+    traced = {(method, template) for method, template in operations if template not in PROBES}
+    assert {f"{method} {template}" for method, template in traced} <= named, named
 
 
 async def test_an_outgoing_httpx_call_is_a_client_span(spans: InMemorySpanExporter) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -28,7 +29,7 @@ from prometheus_client import (
 )
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 
 from app.api.answer import Answer, ReportingMiddleware
 from app.core.config import Settings
@@ -74,11 +75,29 @@ def _refuse_to_count_one_worker_of_several(workers: int) -> None:
 class RequestMetrics(ReportingMiddleware):
     """Counts and times every request under its route's template (`/items/{item_id}`)."""
 
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app)
+        # Each route's full template, by the route's id: the route in a request's scope holds
+        # only its own part of the path when its router was included in another (`/{item_id}`
+        # for `/items/{item_id}`).
+        self.templates: dict[int, str] = {}
+
     def report(self, scope: Scope, answer: Answer) -> None:
-        route = getattr(scope.get("route"), "path", UNMATCHED)
-        labels = (scope["method"], route, str(answer.status))
+        labels = (scope["method"], self.template(scope), str(answer.status))
         REQUESTS.labels(*labels).inc()
         DURATION.labels(*labels).observe(answer.seconds())
+
+    def template(self, scope: Scope) -> str:
+        route = scope.get("route")
+        if route is None:
+            return UNMATCHED
+        if id(route) not in self.templates:  # the first request, or a route added since
+            self.templates = {
+                id(context.original_route): context.path_format
+                for context in iter_route_contexts(scope["app"].routes)
+                if context.path_format is not None
+            }
+        return self.templates.get(id(route), UNMATCHED)
 
 
 def registry() -> CollectorRegistry:
