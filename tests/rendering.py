@@ -238,3 +238,11 @@ def server_unavailable(problem: str, tests: str) -> NoReturn:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{problem}: CI must run {tests}")
     pytest.skip(f"{problem}: {tests} need one (.ci/run starts one)")
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder of this run's that every xdist worker of the run sees."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

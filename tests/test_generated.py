@@ -5,7 +5,6 @@ Which combinations each check runs on is set below, from the option groups in te
 """
 
 import fcntl
-import os
 import re
 import signal
 import subprocess
@@ -38,16 +37,9 @@ from tests.rendering import (
     fullest,
     render,
     run,
+    shared_folder,
     tool,
 )
-
-
-def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A folder of this run's that every xdist worker of the run sees."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="session")
