@@ -9,6 +9,7 @@ tests/database.py's `freezable`, which touches no server that other tests use.
 import asyncio
 import time
 from collections import Counter
+from collections.abc import Awaitable
 
 import httpx
 import pytest
@@ -30,12 +31,12 @@ BOUNDS = {
 CONCURRENT = 12
 
 
-def sign_up(client: httpx.AsyncClient, name: str) -> "asyncio.Future[httpx.Response]":
+def sign_up(client: httpx.AsyncClient, name: str) -> Awaitable[httpx.Response]:
     body = {"username": name, "email": f"{name}@example.com", "password": DEFAULT_PASSWORD}
-    return asyncio.ensure_future(client.post("/users/", json=body))
+    return client.post("/users/", json=body)
 
 
-async def timed(request: "asyncio.Future[httpx.Response]") -> tuple[httpx.Response, float]:
+async def timed(request: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
     started = time.monotonic()
     response = await request
     return response, time.monotonic() - started
@@ -54,7 +55,7 @@ async def test_a_frozen_database_is_a_bounded_503_then_recovers(live_database: s
             freeze(True)
             during = await asyncio.gather(
                 *(timed(sign_up(client, f"during{n}")) for n in range(CONCURRENT)),
-                timed(asyncio.ensure_future(client.get("/health/ready"))),
+                timed(client.get("/health/ready")),
             )
             freeze(False)
             after = await client.post(
