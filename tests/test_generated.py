@@ -163,6 +163,31 @@ def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: P
     assert output.startswith("Success: no issues found")
 
 
+# Settings that would break the tests if they reached them: the suite pins every setting, and reads
+# neither these variables nor .env.
+HOSTILE_SETTINGS = {
+    "ENVIRONMENT": "production",
+    "DATABASE_URL": "sqlite+aiosqlite:///./must-not-be-created.db",
+    "SECRET_KEY": "short",
+    "ACCESS_TOKEN_MINUTES": "0",
+    "MAX_REQUEST_BYTES": "10",
+    "SIGN_UP_RATE_LIMIT": "1/hour",
+    "LOGIN_RATE_LIMIT": "1/hour",
+    "RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:1",
+    "ALLOWED_HOSTS": '["nowhere.example"]',
+    "API_DOCS": "false",
+    "CORS_ORIGINS": "not a JSON list",
+    "METRICS_PORT": "not a port",
+    "SENTRY_DSN": "not a DSN",
+    "RELEASE": "hostile",
+    # Read by the server and the libraries themselves, not by the settings.
+    "WEB_CONCURRENCY": "4",
+    "PROMETHEUS_MULTIPROC_DIR": "/no/such/folder",
+    "OTEL_SDK_DISABLED": "true",
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("answers", "workers"),
@@ -177,13 +202,22 @@ def test_generated_test_suite_passes(
     if answers["database"] == "postgresql":
         servers["TEST_DATABASE_URL"] = postgres.server_url()
     parallel = ["-n", "2"] if workers == "xdist" else []
+    # The fullest code's serial runs meet hostile settings: in .env for the quick run, in the
+    # environment for the thorough one (whose live servers inherit it).
+    hostile = workers == "serial" and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
 
     # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
     for profile in (QUICK, THOROUGH) if workers == "serial" else (THOROUGH,):
         slug = unique_slug()
         project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
+        env = {**profile, **servers}
+        if hostile and profile is QUICK:
+            lines = [f"{name}={value}" for name, value in HOSTILE_SETTINGS.items()]
+            (project / ".env").write_text((project / ".env.example").read_text() + "\n".join(lines))
+        elif hostile:
+            env.update(HOSTILE_SETTINGS)
 
-        result = run([python, "-m", "pytest", "-q", *parallel], project, env={**profile, **servers})
+        result = run([python, "-m", "pytest", "-q", *parallel], project, env=env)
 
         assert result.returncode == 0, result.stdout + result.stderr
         summary = result.stdout.strip().splitlines()[-1]
@@ -192,6 +226,17 @@ def test_generated_test_suite_passes(
             assert outcome not in summary
         if answers["database"] == "postgresql":
             assert postgres.databases_named_like(servers["TEST_DATABASE_URL"], slug) == []
+        assert not (project / "must-not-be-created.db").exists()
+
+
+def test_the_fullest_code_meets_hostile_settings() -> None:
+    hostile = [
+        answers
+        for answers, workers in SUITE_RUNS
+        if workers == "serial" and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
+    ]
+
+    assert hostile
 
 
 @pytest.mark.slow
@@ -338,50 +383,3 @@ def test_drift_test_fails_for_a_model_changed_without_a_revision(tmp_path: Path)
     assert result.stdout.strip().splitlines()[-1].startswith("1 failed, ")
     assert "FAILED tests/test_migrations.py::test_migrations_match_the_models" in result.stdout
     assert "add_column" in result.stdout
-
-
-# Settings that would break the tests if they reached them: the suite pins every setting, and reads
-# neither these variables nor .env.
-HOSTILE_SETTINGS = {
-    "ENVIRONMENT": "production",
-    "DATABASE_URL": "sqlite+aiosqlite:///./must-not-be-created.db",
-    "SECRET_KEY": "short",
-    "ACCESS_TOKEN_MINUTES": "0",
-    "MAX_REQUEST_BYTES": "10",
-    "SIGN_UP_RATE_LIMIT": "1/hour",
-    "LOGIN_RATE_LIMIT": "1/hour",
-    "RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:1",
-    "ALLOWED_HOSTS": '["nowhere.example"]',
-    "API_DOCS": "false",
-    "CORS_ORIGINS": "not a JSON list",
-    "METRICS_PORT": "not a port",
-    "SENTRY_DSN": "not a DSN",
-    "RELEASE": "hostile",
-    # Read by the server and the libraries themselves, not by the settings.
-    "WEB_CONCURRENCY": "4",
-    "PROMETHEUS_MULTIPROC_DIR": "/no/such/folder",
-    "OTEL_SDK_DISABLED": "true",
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
-}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("source", ["dotenv", "environment"])
-def test_generated_suite_passes_whatever_dotenv_and_the_environment_hold(
-    source: str, tmp_path: Path
-) -> None:
-    observability = {"use_metrics": True, "use_tracing": True, "use_sentry": True}
-    project = render(tmp_path, {"auth": "jwt", **observability})
-    # The live tests' server processes inherit the environment (they run where no .env is).
-    profile = THOROUGH if source == "environment" else QUICK
-    env = {**profile, "TEST_REDIS_URL": redis_server.server_url()}
-    if source == "dotenv":
-        lines = [f"{name}={value}" for name, value in HOSTILE_SETTINGS.items()]
-        (project / ".env").write_text((project / ".env.example").read_text() + "\n".join(lines))
-    else:
-        env.update(HOSTILE_SETTINGS)
-
-    result = run([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env=env)
-
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert not (project / "must-not-be-created.db").exists()
