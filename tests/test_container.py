@@ -8,18 +8,15 @@ path and its port mapped to a temporary folder and a free port.
 
 import re
 import shlex
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
+from tests.processes import free_port, serving
 from tests.rendering import Answers, combination_id, environment, render, run
 
 # ${NAME}, ${NAME:-default} and ${NAME:?error}, as compose interpolates them.
@@ -72,44 +69,6 @@ def container_environment(project: Path, service: str) -> dict[str, str]:
 def command_of(project: Path) -> list[str]:
     (command,) = re.findall(r"^CMD (\[.*\])$", (project / "Dockerfile").read_text(), re.MULTILINE)
     return list(yaml.safe_load(command))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def started(
-    command: list[str], project: Path, variables: Mapping[str, str]
-) -> Iterator[tuple[str, Path]]:
-    """The image's command running with these variables; yield its base URL and its log file."""
-    log = project / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, *command[1:]] if command[0] == "python" else command,
-            cwd=project,
-            env={**environment(), **variables, "PYTHONPATH": str(project)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{variables['PORT']}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            try:
-                httpx.get(f"{base_url}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base_url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 COMPOSE_ANSWERS = [
@@ -172,7 +131,10 @@ def test_compose_serves_the_migrated_app_on_the_published_port(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
 
     app = on_this_machine(container_environment(project, "app"))
-    with started(command_of(project), project, app) as (base_url, log):
+    command = [sys.executable, *command_of(project)[1:]]  # the image's `python -m app.server`
+    log = tmp_path / "server.log"
+    with serving(command, int(port), log, cwd=project, env={**environment(), **app}):
+        base_url = f"http://127.0.0.1:{port}"
         sign_up = httpx.post(
             f"{base_url}/users/",
             json={"username": "alice", "email": "a@example.com", "password": "s3cret!!s3cret"},

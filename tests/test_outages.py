@@ -8,7 +8,6 @@ import asyncio
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.processes import free_port, serving
 from tests.rendering import environment, render, server_unavailable
 
 LOGINS = 16
@@ -27,45 +27,14 @@ LOGINS = 16
 BOUND_SECONDS = 0.5 + 1.5
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, log.read_text()[-3000:]
-        assert time.monotonic() < deadline, log.read_text()[-3000:]
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-
-
 @contextmanager
 def redis_server(port: int, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A redis-server of this test's own on loopback, stopped at the end."""
     if shutil.which("redis-server") is None:
         server_unavailable("no redis-server here", "the Redis outage test")
-    log = folder / "redis.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(port, process, log)
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    with serving(command, port, folder / "redis.log") as process:
         yield process
-    finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGCONT)  # a frozen server cannot stop
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def logins(base_url: str) -> list[tuple[int, float]]:
@@ -105,29 +74,21 @@ def test_a_redis_outage_is_answered_quickly_with_one_warning_each_way(
         "SECRET_KEY": "k" * 8 + "0123456789abcdefghijklmnopqrstuvwxyz",
         "PORT": str(app_port),
     }
-    with redis_server(redis_port, tmp_path) as redis, log.open("wb") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app.server"],
-            cwd=project,
-            env=environment(settings),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_port(app_port, server, log)
-            base_url = f"http://127.0.0.1:{app_port}"
-            up = logins(base_url)
-            os.kill(redis.pid, signal.SIGSTOP)
-            frozen = logins(base_url)
-            os.kill(redis.pid, signal.SIGCONT)
-            time.sleep(5.5)  # the storage is tried again every 5 s
-            back = logins(base_url)
-            redis.terminate()
-            redis.wait(timeout=30)
-            down = logins(base_url)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    app_server = [sys.executable, "-m", "app.server"]
+    with (
+        redis_server(redis_port, tmp_path) as redis,
+        serving(app_server, app_port, log, cwd=project, env=environment(settings)),
+    ):
+        base_url = f"http://127.0.0.1:{app_port}"
+        up = logins(base_url)
+        os.kill(redis.pid, signal.SIGSTOP)
+        frozen = logins(base_url)
+        os.kill(redis.pid, signal.SIGCONT)
+        time.sleep(5.5)  # the storage is tried again every 5 s
+        back = logins(base_url)
+        redis.terminate()
+        redis.wait(timeout=30)
+        down = logins(base_url)
 
     for name, answers in [("up", up), ("frozen", frozen), ("back", back), ("down", down)]:
         statuses = Counter(status for status, _ in answers)
