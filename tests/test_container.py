@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from dotenv import dotenv_values
 
 from tests.processes import free_port, serving
 from tests.rendering import Answers, combination_id, environment, render, run
@@ -24,9 +25,9 @@ INTERPOLATION = re.compile(r"\$\{(?P<name>\w+)(?::(?P<kind>[-?])(?P<word>[^}]*))
 
 
 def dotenv(path: Path) -> dict[str, str]:
-    """The variables of an env file, as compose reads it: NAME=value lines, comments skipped."""
-    lines = path.read_text().splitlines() if path.exists() else []
-    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+    """The variables of an env file, as compose reads it (no interpolation inside the file)."""
+    values = dotenv_values(path, interpolate=False) if path.exists() else {}
+    return {name: value or "" for name, value in values.items()}
 
 
 def interpolate(value: str, variables: Mapping[str, str]) -> str:

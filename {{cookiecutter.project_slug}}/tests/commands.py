@@ -10,19 +10,25 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_command(
-    arguments: list[str], folder: Path, settings: Mapping[str, str | None]
-) -> subprocess.CompletedProcess[str]:
-    """`python <arguments>` in the folder; a setting given as None is left unset."""
+def deployment_environment(settings: Mapping[str, str | None]) -> dict[str, str]:
+    """The tests' settings from the environment, with these over them (None: left unset), and the
+    project importable from any folder."""
     environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     for name, value in settings.items():
         environment.pop(name, None)
         if value is not None:
             environment[name] = value
+    return environment
+
+
+def run_command(
+    arguments: list[str], folder: Path, settings: Mapping[str, str | None]
+) -> subprocess.CompletedProcess[str]:
+    """`python <arguments>` in the folder, with deployment_environment(settings)."""
     return subprocess.run(
         [sys.executable, *arguments],
         cwd=folder,
-        env=environment,
+        env=deployment_environment(settings),
         capture_output=True,
         text=True,
         timeout=60,

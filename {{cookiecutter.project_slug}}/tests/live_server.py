@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,10 +29,10 @@ from app.core import security
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
+from tests.commands import deployment_environment
 from tests.factories import CHEAP_PASSWORD_HASH
 from tests.schema import create_schema
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 30
 FLOOD = 250
 # Production's rate limits, which the tests otherwise lift.
@@ -152,13 +151,9 @@ def server_process(
     empty folder, so that it reads no `.env`.
     """
     port = free_port()
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        **(settings or {}),
-    }
+    environment = deployment_environment(
+        {"DATABASE_URL": database_url, "PORT": str(port), **(settings or {})}
+    )
     with tempfile.TemporaryDirectory() as empty:
         server = subprocess.Popen([sys.executable, "-m", module], cwd=empty, env=environment)
         try:

@@ -34,6 +34,12 @@ def pin(settings_class: type[BaseSettings], **values: Any) -> None:
         os.environ[name.upper()] = value if isinstance(value, str) else json.dumps(value)
 
 
+def fresh_settings(**values: object) -> Settings:
+    """Settings read anew from the pinned environment, with these values over them, for a host
+    that production would accept: as a deployment with these values would have them."""
+    return Settings(_env_file=None, allowed_hosts=["api.example.com"], **values)  # type: ignore[arg-type]
+
+
 NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }

@@ -1,13 +1,13 @@
 """Request bodies are capped, and sign-ups are rate-limited per client address, while the limits'
 storage answers."""
 
-import asyncio
 import ipaddress
 import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from urllib.parse import urlsplit
 
 import pytest
 from httpx import AsyncClient
@@ -20,6 +20,7 @@ from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
 from tests.live_server import free_port
 from tests.profile import server_missing
+from tests.relay import Relay
 
 CHUNK = b" " * 65536
 
@@ -138,26 +139,6 @@ async def test_redis_storage_shares_the_counts_between_processes(
 
 
 @pytest.fixture
-async def silent_server() -> AsyncIterator[str]:
-    """The URL of a server on loopback that takes connections and never answers: a frozen Redis."""
-    held: list[asyncio.StreamWriter] = []
-
-    async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
-
-    server = await asyncio.start_server(hold, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        for writer in held:
-            writer.close()
-            await writer.wait_closed()
-        server.close()
-        await server.wait_closed()
-
-
-@pytest.fixture
 async def storage_at(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[[str], None]]:
     """Point the app's rate limits at the Redis storage at a URL; afterwards, close its
     connections and forget any outage."""
@@ -180,19 +161,22 @@ async def storage_at(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[
 async def test_a_storage_outage_lets_requests_through_quickly_with_one_warning_each_way(
     client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
     storage_at: Callable[[str], None],
-    silent_server: str,
     redis_url: str,
     log_lines: Callable[[], list[dict[str, object]]],
     monkeypatch: pytest.MonkeyPatch,
     storage: str,
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
-    storage_at(silent_server if storage == "frozen" else f"redis://127.0.0.1:{free_port()}")
+    redis = urlsplit(redis_url)
     # An address of this test's own: the counts in Redis outlive the test.
     async with client_at(str(ipaddress.IPv6Address(uuid.uuid4().int))) as client:
-        started = time.monotonic()
-        during = [(await client.post("/users/", json=sign_up(n))).status_code for n in range(8)]
-        seconds = time.monotonic() - started
+        with Relay(redis.hostname or "localhost", redis.port or 6379) as frozen_redis:
+            frozen_redis.freeze(True)  # it takes connections and answers nothing
+            failing = {"frozen": frozen_redis.port, "refusing": free_port()}[storage]
+            storage_at(f"redis://127.0.0.1:{failing}")
+            started = time.monotonic()
+            during = [(await client.post("/users/", json=sign_up(n))).status_code for n in range(8)]
+            seconds = time.monotonic() - started
         storage_at(redis_url)  # the storage is back ...
         rate_limit.outage.next_try = 0  # ... and it is time to try it again
         after = [(await client.post("/users/", json=sign_up(n))).status_code for n in (8, 9)]
