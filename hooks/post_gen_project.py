@@ -6,11 +6,13 @@ so the file is plain Python and the template's tests import it.
 """
 
 import json
+import os
 import re
 import secrets
 import shutil
+import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 # Every path that exists only for some answers: path -> (option, the answers that keep it).
 # Adding an option's files is one line here.
@@ -101,12 +103,44 @@ def next_steps(context: dict[str, object], root: Path) -> str:
     return f"Your project is in {root}. Next:\n\n" + "\n".join(lines)
 
 
+# cruft's commands that render the template into a temporary folder to compare two versions of it
+# with a project: that render is no project, and what it holds may be staged in the real one.
+COMPARING_COMMANDS = frozenset({"update", "diff"})
+
+
+def parent_command() -> list[str]:
+    """The command line of the process that runs this hook: cookiecutter's, or cruft's."""
+    parent = os.getppid()
+    proc = Path(f"/proc/{parent}/cmdline")
+    if proc.is_file():
+        return proc.read_bytes().decode(errors="replace").rstrip("\0").split("\0")
+    try:
+        ps = subprocess.run(
+            ["ps", "-o", "args=", "-p", str(parent)], capture_output=True, text=True, check=False
+        )
+    except OSError:  # no ps (Windows): taken as a first render
+        return []
+    return ps.stdout.split()
+
+
+def rendered_to_compare(command: list[str]) -> bool:
+    """Whether the command is cruft comparing template versions, not making a project."""
+    names = [PureWindowsPath(part).name.removesuffix(".exe") for part in command]
+    if "cruft" not in names:
+        return False
+    arguments = [name for name in names[names.index("cruft") + 1 :] if not name.startswith("-")]
+    return bool(arguments) and arguments[0] in COMPARING_COMMANDS
+
+
 def main() -> int:
     context = json.loads(r"""{{ cookiecutter | jsonify }}""")
     root = Path.cwd()
     remove(root, paths_to_remove(context))
+    if rendered_to_compare(parent_command()):
+        return 0
     # Git ignores .env: its secrets stay on this machine, readable by its owner alone, and
-    # differ from project to project.
+    # differ from project to project. It is made once, with the project: an update never brings
+    # one, so none can be staged by it.
     env = root / ".env"
     env.touch(mode=0o600)
     env.write_text(local_env((root / ".env.example").read_text()))

@@ -236,3 +236,43 @@ def test_post_gen_gives_the_next_steps_for_the_answers() -> None:
     for steps in (with_migrations, without_docker):
         assert steps.index("git init") < steps.index("uv sync")
         assert "uv run pytest" in steps
+
+
+@pytest.mark.parametrize(
+    ("command", "compares"),
+    [
+        (["/usr/bin/python3", "/home/me/.local/bin/cruft", "update", "-y"], True),
+        (["python", "-m", "cruft", "diff"], True),
+        (["C:\\Python\\Scripts\\cruft.exe", "update"], True),
+        (["/home/me/.local/bin/cruft", "create", "https://github.com/me/template"], False),
+        (["python", "-m", "cruft", "--help"], False),
+        (["/usr/bin/python3", "/home/me/.local/bin/cookiecutter", "update"], False),
+        ([], False),
+    ],
+)
+def test_post_gen_knows_crufts_renders_for_comparing_from_the_command(
+    command: list[str], compares: bool
+) -> None:
+    assert post_gen.rendered_to_compare(command) is compares
+
+
+def test_post_gen_reads_the_command_line_of_the_process_that_runs_it(tmp_path: Path) -> None:
+    hook = TEMPLATE_DIR / "hooks" / "post_gen_project.py"
+    script = (
+        "import importlib.util, json\n"
+        f"spec = importlib.util.spec_from_file_location('hook', {str(hook)!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "print(json.dumps(module.parent_command()))\n"
+    )
+    parent = [
+        sys.executable,
+        "-c",
+        f"import subprocess, sys; subprocess.run([sys.executable, '-c', {script!r}])",
+        "update",
+    ]
+
+    result = run(parent, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[-1] == "update"

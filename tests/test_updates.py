@@ -7,70 +7,19 @@ leave nothing to resolve.
 """
 
 import json
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.git_projects import cruft, cruft_create, git, template_copy
 from tests.rendering import QUICK, TEMPLATE_DIR, assert_succeeds, render, run, tool
 
-# Git's identity for the commits here and cruft's, whatever the machine's git configuration holds.
-GIT_IDENTITY = {
-    f"GIT_{role}_{field}": value
-    for role in ("AUTHOR", "COMMITTER")
-    for field, value in (("NAME", "Meta Suite"), ("EMAIL", "meta@example.com"))
-}
 HEALTH = "{{cookiecutter.project_slug}}/app/api/health.py"
 HEALTH_LINE = "Report that the process is up, without touching the database."
 CHANGED_HEALTH_LINE = "Report that the process answers, without touching the database."
 ADDED = "{{cookiecutter.project_slug}}/docs/operations.md"
 REMOVED = "{{cookiecutter.project_slug}}/.dockerignore"
-
-
-def git(repository: Path, *arguments: str) -> str:
-    return assert_succeeds(["git", *arguments], repository, env=GIT_IDENTITY)
-
-
-def template_copy(destination: Path) -> Path:
-    """The template's files as they are in the work tree (those git tracks, and new ones it does
-    not ignore), in a new repository."""
-    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    names = subprocess.run(listing, cwd=TEMPLATE_DIR, capture_output=True, check=True).stdout
-    for name in filter(None, names.decode().split("\0")):
-        if (TEMPLATE_DIR / name).is_file():
-            (destination / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE_DIR / name, destination / name)
-    git(destination, "init", "-q")
-    git(destination, "add", "-A")
-    git(destination, "commit", "-qm", "The template")
-    return destination
-
-
-def cruft(*arguments: str, cwd: Path) -> str:
-    return assert_succeeds([sys.executable, "-m", "cruft", *arguments], cwd, env=GIT_IDENTITY)
-
-
-def cruft_create(template: Path, answers: dict[str, object], output_dir: Path) -> Path:
-    """A project made with `cruft create` from the template, committed to a git repository."""
-    context = json.dumps(answers)
-    cruft(
-        "create",
-        str(template),
-        "--no-input",
-        "--output-dir",
-        str(output_dir),
-        "--extra-context",
-        context,
-        cwd=output_dir.parent,
-    )
-    project = output_dir / "my_service"
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-qm", "New project")
-    return project
 
 
 @pytest.mark.slow

@@ -4,7 +4,8 @@ Revision ID: 0003
 Revises: 0002
 
 A project that turns auth on later upgrades a live database with this revision: items made before
-then need an owner, named with `alembic -x items_owner=<user id> upgrade head`.
+then need an owner, named with `alembic -x items_owner=<user id> upgrade head`. A project made with
+auth before 0.2.0 has owners already: its 0001 created the column, with its key and index.
 """
 
 from collections.abc import Sequence
@@ -20,7 +21,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    items = op.get_bind().scalar(sa.text("SELECT count(*) FROM items"))
+    connection = op.get_bind()
+    if any(column["name"] == "owner_id" for column in sa.inspect(connection).get_columns("items")):
+        return
+    items = connection.scalar(sa.text("SELECT count(*) FROM items"))
     owner = context.get_x_argument(as_dictionary=True).get("items_owner")
     if items and owner is None:
         raise CommandError(

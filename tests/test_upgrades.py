@@ -1,0 +1,294 @@
+"""A project made from any release takes `cruft update` to the work tree's template, then
+`alembic upgrade head`, with its data, its secrets and its user's edits safe.
+
+Each release in CHANGELOG.md names its commit. For each, a project is made with `cruft create` at
+that commit, migrated, given users and items through its API, committed with two edits of its
+user's (one where the template changes nothing near, one on a line the template changes), and
+updated. Across the releases the rows hold every pair of a release, a database and an auth answer.
+"""
+
+import asyncio
+import difflib
+import os
+import re
+import secrets
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from tests import postgres, redis_server
+from tests.git_projects import GIT_IDENTITY, cruft, cruft_create, git, has_commit, template_copy
+from tests.rendering import (
+    QUICK,
+    TEMPLATE_DIR,
+    Answers,
+    assert_succeeds,
+    combination_id,
+    render,
+    run,
+    server_unavailable,
+    tool,
+)
+
+RELEASES = re.findall(
+    r"^## (\d+\.\d+\.\d+) \(.*commit ([0-9a-f]{7,40})\)$",
+    (TEMPLATE_DIR / "CHANGELOG.md").read_text(),
+    flags=re.MULTILINE,
+)
+# Two rows a release, database and auth answers crossed, and the auth answers alternating from one
+# release to the next: with two releases or more, every pair of a release, a database and an auth
+# answer is updated.
+UPGRADES = [
+    (version, commit, {"database": database, "auth": auth, "use_alembic": True})
+    for index, (version, commit) in enumerate(RELEASES)
+    for database, auth in zip(
+        ("sqlite", "postgresql"), ("none", "jwt")[:: 1 - 2 * (index % 2)], strict=True
+    )
+]
+OWN_NOTE = "# Our own note: the template's update keeps it."
+REVISIONS = "{{cookiecutter.project_slug}}/migrations/versions"
+# The released revisions changed since their release, each only so that projects from every release
+# take the same chain: (release, revision) -> what changed.
+AMENDED_REVISIONS = {
+    ("0.1.0", "0001_initial.py"): "with jwt, 0.2.0 moved the items' owner to a revision, 0003",
+    ("0.2.0", "0003_item_owners.py"): "0003 keeps the owner that 0.1.0's 0001 made with jwt",
+}
+
+
+def test_every_release_names_its_commit_and_the_upgrades_cover_every_pair() -> None:
+    headings = re.findall(r"^## (\d+\.\d+\.\d+)", (TEMPLATE_DIR / "CHANGELOG.md").read_text(), re.M)
+    assert [version for version, _ in RELEASES] == headings
+    assert len(RELEASES) >= 2
+    pairs = {
+        frozenset(pair)
+        for version, _, answers in UPGRADES
+        for pair in [
+            (("release", version), ("database", answers["database"])),
+            (("release", version), ("auth", answers["auth"])),
+            (("database", answers["database"]), ("auth", answers["auth"])),
+        ]
+    }
+    assert len(pairs) == len(RELEASES) * 2 * 2 + 2 * 2
+
+
+@pytest.mark.parametrize(("version", "commit"), RELEASES)
+def test_a_released_revision_stays_as_released(version: str, commit: str) -> None:
+    if not has_commit(commit):
+        server_unavailable(f"this clone lacks {version}'s commit {commit}", "the upgrade tests")
+    released = git(TEMPLATE_DIR, "ls-tree", "--name-only", commit, f"{REVISIONS}/").split()
+    assert released
+    for path in released:
+        name = Path(path).name
+        now = TEMPLATE_DIR / REVISIONS / name
+        changed = not now.is_file() or now.read_text() != git(
+            TEMPLATE_DIR, "show", f"{commit}:{path}"
+        )
+        assert changed == ((version, name) in AMENDED_REVISIONS), (version, name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("version", "commit", "answers"),
+    UPGRADES,
+    ids=[f"{version}-{combination_id(answers)}" for version, _, answers in UPGRADES],
+)
+def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_and_edits(
+    version: str,
+    commit: str,
+    answers: Answers,
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
+) -> None:
+    if not has_commit(commit):
+        server_unavailable(f"this clone lacks {version}'s commit {commit}", "the upgrade tests")
+    servers = {"TEST_REDIS_URL": redis_server.server_url()}
+    if answers["database"] == "postgresql":
+        servers["TEST_DATABASE_URL"] = postgres.server_url()
+    row = f"{version} ({combination_id(answers)})"
+    answers = {**answers, "project_slug": f"svc_{secrets.token_hex(6)}"}  # its test databases'
+    template = template_copy(tmp_path / "template", release=commit)
+    project = cruft_create(template, answers, tmp_path / "then", checkout="HEAD~1")
+    fresh = render(tmp_path / "now", answers)
+    conflicted = conflicting_edit(project, fresh)
+    kept = lasting_edit(project, fresh)
+    git(project, "commit", "-qam", "The user's edits")
+
+    with databases(answers["database"], tmp_path, servers) as (live, new):
+        # The release's own settings: an old project has no .env, and its code read no other.
+        settings = {"DATABASE_URL": live, "SECRET_KEY": secrets.token_hex(32)}
+        alembic = [sys.executable, "-m", "alembic"]
+        assert_succeeds([*alembic, "upgrade", "head"], project, env=settings)
+        writer = [sys.executable, str(Path(__file__).parent / "write_through_api.py")]
+        assert_succeeds(
+            [*writer, str(answers["auth"])], project, env={**settings, **pythonpath(project)}
+        )
+        _, rows_then = read_database(live)
+        env_then = (project / ".env").read_bytes() if (project / ".env").exists() else None
+
+        updated = cruft("update", "-y", cwd=project)
+
+        staged = git(project, "diff", "--cached", "--name-only").split()
+        unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
+        assert ".env" not in staged
+        assert "Next:" not in updated  # the steps for a new project, not for this one
+        env_now = (project / ".env").read_bytes() if (project / ".env").exists() else None
+        assert env_now == env_then
+        assert unmerged == [conflicted]
+        assert OWN_NOTE in (project / kept).read_text()
+        # The careless user stages everything; the pre-commit hook still refuses the markers.
+        git(project, "add", "-A")
+        hook = run(
+            [*tool("pre_commit"), "run", "conflict-markers", "--files", conflicted],
+            project,
+            env=GIT_IDENTITY,
+        )
+        assert hook.returncode == 1, hook.stdout + hook.stderr
+        assert conflicted in hook.stdout
+        shutil.copy2(fresh / conflicted, project / conflicted)  # resolved: the template's side
+        git(project, "commit", "-qam", "The template's update")
+        assert ".env" not in git(project, "ls-files").split()
+
+        upgrade = run([*alembic, "upgrade", "head"], project, env=settings)
+        assert upgrade.returncode == 0, upgrade.stdout + upgrade.stderr
+        assert_succeeds([*alembic, "check"], project, env=settings)
+        schema_now, rows_now = read_database(live)
+        assert_succeeds([*alembic, "upgrade", "head"], fresh, env={**settings, "DATABASE_URL": new})
+        schema_fresh, _ = read_database(new)
+
+    applied = re.findall(r"Running upgrade \S* -> (\S+),", upgrade.stderr)
+    revision_then = rows_then.pop("alembic_version")
+    assert rows_now.pop("alembic_version") == ([(applied[-1],)] if applied else revision_then)
+    assert rows_now == rows_then
+    assert rows_now["items"], "the API wrote no items"
+    assert schema_now == schema_fresh
+    suite = assert_succeeds(
+        [*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env={**QUICK, **servers}
+    )
+    assert " passed" in suite.strip().splitlines()[-1]
+    record_property(
+        "figure",
+        f"upgrade from {row}: at {revision_then[0][0]}, then applied {', '.join(applied) or '-'};"
+        f" kept {len(rows_now['users'])} users and {len(rows_now['items'])} items as they were;"
+        f" the update staged {len(staged)} files, no .env; a conflict shown in {conflicted}",
+    )
+
+
+def pythonpath(project: Path) -> dict[str, str]:
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
+    }
+
+
+@contextmanager
+def databases(database: object, folder: Path, servers: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Two empty databases: the live one the project keeps, and one for a fresh project."""
+    if database == "sqlite":
+        yield (
+            f"sqlite+aiosqlite:///{folder / 'live.db'}",
+            f"sqlite+aiosqlite:///{folder / 'new.db'}",
+        )
+        return
+    with ExitStack() as stack:
+        server = servers["TEST_DATABASE_URL"]
+        suffix = secrets.token_hex(6)
+        yield (
+            stack.enter_context(postgres.new_database(server, f"upgrade_live_{suffix}")),
+            stack.enter_context(postgres.new_database(server, f"upgrade_new_{suffix}")),
+        )
+
+
+def read_database(url: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+    """The database's schema as SQLAlchemy reflects it, and every table's rows in key order."""
+
+    async def read() -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+        engine = create_async_engine(url, poolclass=NullPool)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(_read)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())
+
+
+def _read(connection: Connection) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+    inspector = sa.inspect(connection)
+    schema: dict[str, Any] = {}
+    rows = {}
+    for table in sorted(inspector.get_table_names()):
+        schema[table] = {
+            "columns": [
+                (column["name"], str(column["type"]), column["nullable"])
+                for column in inspector.get_columns(table)
+            ],
+            "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "foreign keys": sorted(
+                (
+                    key["name"],
+                    tuple(key["constrained_columns"]),
+                    key["referred_table"],
+                    tuple(key["referred_columns"]),
+                    key.get("options", {}).get("ondelete"),
+                )
+                for key in inspector.get_foreign_keys(table)
+            ),
+            "indexes": sorted(
+                (index["name"], tuple(index["column_names"]), index["unique"])
+                for index in inspector.get_indexes(table)
+            ),
+            "unique": sorted(
+                (constraint["name"], tuple(constraint["column_names"]))
+                for constraint in inspector.get_unique_constraints(table)
+            ),
+        }
+        select = sa.text(f'SELECT * FROM "{table}" ORDER BY 1')
+        rows[table] = [tuple(row) for row in connection.execute(select)]
+    return schema, rows
+
+
+def changed_files(then: Path, now: Path, suffix: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """The files with the suffix that both projects hold and the template has changed: their
+    path, and their lines then and now."""
+    for path in sorted(then.rglob(f"*{suffix}")):
+        name = path.relative_to(then).as_posix()
+        if ".git/" in name or not (now / name).is_file():
+            continue
+        lines_then = path.read_text().splitlines(keepends=True)
+        lines_now = (now / name).read_text().splitlines(keepends=True)
+        if lines_then != lines_now:
+            yield name, lines_then, lines_now
+
+
+def conflicting_edit(project: Path, fresh: Path) -> str:
+    """Edit, as its user would, the first Markdown line that the template has changed since."""
+    for name, then, now in changed_files(project, fresh, ".md"):
+        matcher = difflib.SequenceMatcher(a=then, b=now, autojunk=False)
+        for tag, start, _end, _, _ in matcher.get_opcodes():
+            if tag == "replace" and then[start].strip():
+                then[start] = then[start].rstrip("\n") + " (our words)\n"
+                (project / name).write_text("".join(then))
+                return name
+    raise AssertionError("the template changed no line of Markdown since this release")
+
+
+def lasting_edit(project: Path, fresh: Path) -> str:
+    """Add, as its user would, a comment to a module that the template has changed since, where
+    the template changed nothing within four lines."""
+    for name, then, now in changed_files(project, fresh, ".py"):
+        matcher = difflib.SequenceMatcher(a=then, b=now, autojunk=False)
+        for tag, start, end, _, _ in matcher.get_opcodes():
+            middle = (start + end) // 2
+            if tag == "equal" and end - start >= 9 and not then[middle].rstrip().endswith("\\"):
+                then.insert(middle + 1, OWN_NOTE + "\n")
+                (project / name).write_text("".join(then))
+                return name
+    raise AssertionError("the template changed no module since this release")
