@@ -37,7 +37,7 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path) -> None:
 
     assert (project / "uv.lock").is_file()
     assert " passed" in output.strip().splitlines()[-1]
-    assert [line.rsplit(".", 1)[-1] for line in hooks.splitlines()] == ["Passed"] * 3
+    assert [line.rsplit(".", 1)[-1] for line in hooks.splitlines()] == ["Passed"] * 4
 
 
 def test_pip_install_then_pytest(tmp_path: Path) -> None:

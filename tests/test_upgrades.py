@@ -149,7 +149,7 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
         hook = run(
             [*tool("pre_commit"), "run", "conflict-markers", "--files", conflicted],
             project,
-            env=GIT_IDENTITY,
+            env={**GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")},
         )
         assert hook.returncode == 1, hook.stdout + hook.stderr
         assert conflicted in hook.stdout
