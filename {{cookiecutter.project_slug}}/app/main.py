@@ -16,6 +16,7 @@ from app import models
 {% endif -%}
 from app.api import errors, health
 from app.api.access_log import REQUEST_ID_HEADER, AccessLog, is_sane_request_id
+from app.api.docs import add_docs
 from app.api.hosts import TrustedHosts
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
@@ -64,9 +65,11 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         max_body_size=settings.max_request_bytes,
         openapi_url="/openapi.json" if docs else None,
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # app.api.docs serves it, from the app's own assets
+        redoc_url=None,
     )
+    if docs:
+        add_docs(app)
     # Middleware added last runs first: every request gets its id, then its log line, and then an
     # unknown Host is refused before anything else.
     if settings.cors_origins:

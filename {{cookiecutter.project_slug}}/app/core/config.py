@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
     environment: Environment = "local"
-    # /docs, /redoc and /openapi.json: on in local development, off elsewhere unless asked for.
+    # /docs (and its assets) and /openapi.json: on in local development, off elsewhere unless asked.
     api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
     # Host headers the app answers: any in local development; elsewhere they must be named.
     allowed_hosts: list[str] = Field(
