@@ -24,6 +24,7 @@ RESERVED_SLUGS = frozenset(
         "dotenv",
         "email_validator",
         "fastapi",
+        "fastapi_offline",
         "httptools",
         "httpx",
         "hypothesis",
