@@ -10,8 +10,9 @@ import keyword
 import re
 import sys
 
-# Names a slug must not take: the packages inside the project, and distributions it depends on (a
-# project named like one of its dependencies cannot be installed beside it).
+# Names a slug must not take: the packages inside the project, and the distributions that any answer
+# makes it depend on (a project named like one of its dependencies cannot be installed beside it);
+# tests/test_hooks.py renders every yes/no answer yes, on each database, to hold this list whole.
 RESERVED_SLUGS = frozenset(
     {
         "aiosqlite",
@@ -30,7 +31,15 @@ RESERVED_SLUGS = frozenset(
         "hypothesis",
         "limits",
         "mypy",
+        "opentelemetry_api",
+        "opentelemetry_exporter_otlp_proto_http",
+        "opentelemetry_instrumentation_fastapi",
+        "opentelemetry_instrumentation_httpx",
+        "opentelemetry_instrumentation_logging",
+        "opentelemetry_instrumentation_sqlalchemy",
+        "opentelemetry_sdk",
         "pre_commit",
+        "prometheus_client",
         "pwdlib",
         "pydantic",
         "pydantic_settings",
@@ -46,6 +55,7 @@ RESERVED_SLUGS = frozenset(
         "redis",
         "ruff",
         "schemathesis",
+        "sentry_sdk",
         "sqlalchemy",
         "starlette",
         "tests",

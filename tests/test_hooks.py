@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.rendering import TEMPLATE_DIR, emptiest, fullest, render, run
+from tests.rendering import CONTEXT, TEMPLATE_DIR, emptiest, fullest, render, run
 
 
 def load_hook(name: str) -> ModuleType:
@@ -59,7 +59,9 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
-    answers = {"database": database, "use_alembic": True, "auth": "jwt"}
+    # Each yes/no answer yes: every dependency an answer can bring, on each database.
+    yes_no = [option for option in CONTEXT if isinstance(CONTEXT[option], bool)]
+    answers = {**fullest(yes_no), "database": database}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
