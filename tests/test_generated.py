@@ -73,20 +73,27 @@ CODE_CHECK_COMBINATIONS = covering_array(
 )
 # The suites run serially over the same kind of array, on the Pythons this machine has, each on the
 # Python its python_version names; a version this machine lacks gets the fullest code, skipped.
-# The fullest code also runs with -n 2, on each database.
+SUITE_ROWS = covering_array(
+    (*CODE_OPTIONS, *TOOL_OPTIONS),
+    strong=INTERACTING_CODE_OPTIONS,
+    only={"python_version": PYTHONS_HERE},
+    alone=OBSERVABILITY_OPTIONS,
+)
+# Each row's very first quick run: what a user runs first. The thorough run (the project's CI: the
+# live tests, 100 examples per property) is the first run of its own render for the emptiest and
+# the fullest rows, which between them hold every code answer and every live test; and for the
+# fullest code with -n 2, on each database.
 SUITE_RUNS = (
     [
-        (answers, "serial")
-        for answers in covering_array(
-            (*CODE_OPTIONS, *TOOL_OPTIONS),
-            strong=INTERACTING_CODE_OPTIONS,
-            only={"python_version": PYTHONS_HERE},
-            alone=OBSERVABILITY_OPTIONS,
-        )
+        (answers, "serial", (QUICK, THOROUGH) if answers in SUITE_ROWS[:2] else (QUICK,))
+        for answers in SUITE_ROWS
     ]
-    + [({**FULLEST_CODE, "python_version": version}, "serial") for version in PYTHONS_MISSING]
     + [
-        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, "xdist")
+        ({**FULLEST_CODE, "python_version": version}, "serial", (QUICK, THOROUGH))
+        for version in PYTHONS_MISSING
+    ]
+    + [
+        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, "xdist", (THOROUGH,))
         for database in choices("database")
     ]
 )
@@ -109,7 +116,10 @@ def test_code_checks_cover_every_triple_of_interacting_answers_and_every_pair() 
 
 @pytest.mark.parametrize(
     "rows",
-    [CODE_CHECK_COMBINATIONS, [answers for answers, workers in SUITE_RUNS if workers == "serial"]],
+    [
+        CODE_CHECK_COMBINATIONS,
+        [answers for answers, workers, _ in SUITE_RUNS if workers == "serial"],
+    ],
     ids=["code checks", "suites"],
 )
 def test_each_observability_answer_is_checked_alone_and_all_together(
@@ -125,7 +135,7 @@ def test_each_observability_answer_is_checked_alone_and_all_together(
 def test_suites_run_every_code_answer_on_every_python_here() -> None:
     met = {
         (option, answers[option], answers["python_version"])
-        for answers, workers in SUITE_RUNS
+        for answers, workers, _ in SUITE_RUNS
         if workers == "serial"
         for option in CODE_OPTIONS
     }
@@ -137,6 +147,17 @@ def test_suites_run_every_code_answer_on_every_python_here() -> None:
         for version in PYTHONS_HERE
     }
     assert RUNNING in PYTHONS_HERE
+
+
+def test_thorough_runs_meet_every_code_answer() -> None:
+    met = {
+        (option, answers[option])
+        for answers, _, profiles in SUITE_RUNS
+        if THOROUGH in profiles
+        for option in CODE_OPTIONS
+    }
+
+    assert met == {(option, answer) for option in CODE_OPTIONS for answer in choices(option)}
 
 
 @pytest.mark.parametrize("answers", CODE_CHECK_COMBINATIONS, ids=combination_id)
@@ -190,12 +211,20 @@ HOSTILE_SETTINGS = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("answers", "workers"),
+    ("answers", "workers", "profiles"),
     SUITE_RUNS,
-    ids=[f"{workers}-{combination_id(answers)}" for answers, workers in SUITE_RUNS],
+    ids=[
+        f"{workers}-{'+'.join('thorough' if p is THOROUGH else 'quick' for p in profiles)}-"
+        f"{combination_id(answers)}"
+        for answers, workers, profiles in SUITE_RUNS
+    ],
 )
 def test_generated_test_suite_passes(
-    answers: Answers, workers: str, tmp_path: Path, environments: Path
+    answers: Answers,
+    workers: str,
+    profiles: tuple[dict[str, str], ...],
+    tmp_path: Path,
+    environments: Path,
 ) -> None:
     python = python_with_dependencies(str(answers["python_version"]), environments)
     servers = {"TEST_REDIS_URL": redis_server.server_url()}
@@ -207,7 +236,7 @@ def test_generated_test_suite_passes(
     hostile = workers == "serial" and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
 
     # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
-    for profile in (QUICK, THOROUGH) if workers == "serial" else (THOROUGH,):
+    for profile in profiles:
         slug = unique_slug()
         project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
         env = {**profile, **servers}
@@ -232,8 +261,10 @@ def test_generated_test_suite_passes(
 def test_the_fullest_code_meets_hostile_settings() -> None:
     hostile = [
         answers
-        for answers, workers in SUITE_RUNS
-        if workers == "serial" and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
+        for answers, workers, profiles in SUITE_RUNS
+        if workers == "serial"
+        and THOROUGH in profiles
+        and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
     ]
 
     assert hostile
