@@ -30,6 +30,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
     "migrations/versions/0003_item_owners.py": ("auth", frozenset({"jwt"})),
+    "migrations/versions/0005_merge_owners_and_ids.py": ("auth", frozenset({"jwt"})),
     "tests/items/test_ownership.py": ("auth", frozenset({"jwt"})),
     "app/observability/metrics.py": ("use_metrics", frozenset({True})),
     "tests/test_metrics.py": ("use_metrics", frozenset({True})),

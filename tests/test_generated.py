@@ -79,22 +79,27 @@ SUITE_ROWS = covering_array(
     only={"python_version": PYTHONS_HERE},
     alone=OBSERVABILITY_OPTIONS,
 )
-# Each row's very first quick run: what a user runs first. The thorough run (the project's CI: the
-# live tests, 100 examples per property) is the first run of its own render for the emptiest and
-# the fullest rows, which between them hold every code answer and every live test; and for the
-# fullest code with -n 2, on each database.
+# How a suite is run: its profile (tests/profile.py in a render) and its pytest workers.
+RUNS = {
+    "quick": (QUICK, []),
+    "thorough": (THOROUGH, []),
+    "thorough -n 2": (THOROUGH, ["-n", "2"]),
+}
+# Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
+# the live tests, 100 examples per property) is the first run of a render of its own for the
+# emptiest row, serially, and for the fullest code with -n 2 (as the generated CI runs it) on each
+# database; between them they hold every code answer and every live test.
 SUITE_RUNS = (
-    [
-        (answers, "serial", (QUICK, THOROUGH) if answers in SUITE_ROWS[:2] else (QUICK,))
-        for answers in SUITE_ROWS
-    ]
+    [(SUITE_ROWS[0], ("quick", "thorough")), (SUITE_ROWS[1], ("quick", "thorough -n 2"))]
+    + [(answers, ("quick",)) for answers in SUITE_ROWS[2:]]
     + [
-        ({**FULLEST_CODE, "python_version": version}, "serial", (QUICK, THOROUGH))
+        ({**FULLEST_CODE, "python_version": version}, ("quick", "thorough"))
         for version in PYTHONS_MISSING
     ]
     + [
-        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, "xdist", (THOROUGH,))
+        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, ("thorough -n 2",))
         for database in choices("database")
+        if database != SUITE_ROWS[1]["database"]
     ]
 )
 
@@ -118,7 +123,7 @@ def test_code_checks_cover_every_triple_of_interacting_answers_and_every_pair() 
     "rows",
     [
         CODE_CHECK_COMBINATIONS,
-        [answers for answers, workers, _ in SUITE_RUNS if workers == "serial"],
+        [answers for answers, runs in SUITE_RUNS if "quick" in runs],
     ],
     ids=["code checks", "suites"],
 )
@@ -135,8 +140,8 @@ def test_each_observability_answer_is_checked_alone_and_all_together(
 def test_suites_run_every_code_answer_on_every_python_here() -> None:
     met = {
         (option, answers[option], answers["python_version"])
-        for answers, workers, _ in SUITE_RUNS
-        if workers == "serial"
+        for answers, runs in SUITE_RUNS
+        if "quick" in runs
         for option in CODE_OPTIONS
     }
 
@@ -152,8 +157,8 @@ def test_suites_run_every_code_answer_on_every_python_here() -> None:
 def test_thorough_runs_meet_every_code_answer() -> None:
     met = {
         (option, answers[option])
-        for answers, _, profiles in SUITE_RUNS
-        if THOROUGH in profiles
+        for answers, runs in SUITE_RUNS
+        if any(run.startswith("thorough") for run in runs)
         for option in CODE_OPTIONS
     }
 
@@ -211,32 +216,27 @@ HOSTILE_SETTINGS = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("answers", "workers", "profiles"),
+    ("answers", "runs"),
     SUITE_RUNS,
     ids=[
-        f"{workers}-{'+'.join('thorough' if p is THOROUGH else 'quick' for p in profiles)}-"
-        f"{combination_id(answers)}"
-        for answers, workers, profiles in SUITE_RUNS
+        f"{'+'.join(runs).replace(' ', '')}-{combination_id(answers)}"
+        for answers, runs in SUITE_RUNS
     ],
 )
 def test_generated_test_suite_passes(
-    answers: Answers,
-    workers: str,
-    profiles: tuple[dict[str, str], ...],
-    tmp_path: Path,
-    environments: Path,
+    answers: Answers, runs: tuple[str, ...], tmp_path: Path, environments: Path
 ) -> None:
     python = python_with_dependencies(str(answers["python_version"]), environments)
     servers = {"TEST_REDIS_URL": redis_server.server_url()}
     if answers["database"] == "postgresql":
         servers["TEST_DATABASE_URL"] = postgres.server_url()
-    parallel = ["-n", "2"] if workers == "xdist" else []
-    # The fullest code's serial runs meet hostile settings: in .env for the quick run, in the
-    # environment for the thorough one (whose live servers inherit it).
-    hostile = workers == "serial" and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
+    # The fullest row's runs meet hostile settings: in .env for the quick run, in the environment
+    # for the thorough one (whose live servers inherit it).
+    hostile = answers == SUITE_ROWS[1]
 
     # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
-    for profile in profiles:
+    for name in runs:
+        profile, parallel = RUNS[name]
         slug = unique_slug()
         project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
         env = {**profile, **servers}
@@ -259,15 +259,10 @@ def test_generated_test_suite_passes(
 
 
 def test_the_fullest_code_meets_hostile_settings() -> None:
-    hostile = [
-        answers
-        for answers, workers, profiles in SUITE_RUNS
-        if workers == "serial"
-        and THOROUGH in profiles
-        and all(answers[o] == FULLEST_CODE[o] for o in CODE_OPTIONS)
-    ]
+    fullest_row = SUITE_ROWS[1]
 
-    assert hostile
+    assert all(fullest_row[option] == FULLEST_CODE[option] for option in CODE_OPTIONS)
+    assert (fullest_row, ("quick", "thorough -n 2")) in SUITE_RUNS
 
 
 @pytest.mark.slow

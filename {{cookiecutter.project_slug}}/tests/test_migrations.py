@@ -6,6 +6,7 @@ every run Alembic's import; the first test here proves the two the same.
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -13,13 +14,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
 from app.db.engine import how_to_create
-from app.models import Base, User
+from app.models import Base, Item, User
 from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
@@ -46,10 +47,18 @@ def migrations_database() -> Iterator[str]:
 async def engine(migrations_database: str) -> AsyncIterator[AsyncEngine]:
     """An engine on this module's database, upgraded to head by the migrations."""
     engine = engine_for(migrations_database)
+    if engine.dialect.name == "sqlite":  # as migrations/env.py connects
+        event.listen(engine.sync_engine, "connect", foreign_keys_off)
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
     yield engine
     await engine.dispose()
+
+
+def foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
 
 
 def differences_from_the_models(connection: Connection) -> list[object]:
@@ -118,6 +127,56 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
     with pytest.raises(CommandError, match=r"usernames differ only in case or form.*: alice"):
         await users_after_upgrading_from_0001(engine, users)
+
+
+# The revision before ids were kept from being given again (0004), in this project's history.
+{%- if cookiecutter.auth == "jwt" %}
+BEFORE_KEPT_IDS = "0003"
+
+
+def item_before_kept_ids(owner_id: int) -> dict[str, object]:
+    return {"name": "Lamp", "price": 1.5, "owner_id": owner_id}
+{%- else %}
+BEFORE_KEPT_IDS = "0002"
+
+
+def item_before_kept_ids(owner_id: int) -> dict[str, object]:  # items have no owner here
+    return {"name": "Lamp", "price": 1.5}
+{%- endif %}
+
+
+async def test_upgrading_keeps_every_row_and_never_gives_an_id_again(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0002"))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), BEFORE_KEPT_IDS))
+            ann = await connection.scalar(
+                insert(User)
+                .values(username="ann", email="ann@example.com", hashed_password="x")
+                .returning(User.id)
+            )
+            await connection.execute(
+                insert(User).values(username="bob", email="bob@example.com", hashed_password="x")
+            )
+            assert ann is not None
+            await connection.execute(insert(Item), [item_before_kept_ids(ann)])
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
+            users = (await connection.execute(select(User.id, User.username))).all()
+            items = (await connection.execute(select(Item.name))).all()
+            await connection.execute(delete(User).where(User.username == "bob"))
+            newest = await connection.scalar(
+                insert(User)
+                .values(username="cy", email="cy@example.com", hashed_password="x")
+                .returning(User.id)
+            )
+        finally:
+            await transaction.rollback()
+
+    assert [name for _, name in users] == ["ann", "bob"]
+    assert items == [("Lamp",)]
+    assert newest is not None
+    assert newest > users[-1][0]  # bob's id, the largest, deleted: not given again
 
 
 def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

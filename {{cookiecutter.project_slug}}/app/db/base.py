@@ -1,7 +1,9 @@
 """The declarative base that every model inherits from."""
 
+from typing import Any
+
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, declared_attr
 
 # Ids are 32-bit integers on every database: the API refuses a larger one before any query.
 MAX_ID = 2**31 - 1
@@ -18,3 +20,10 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> dict[str, Any]:
+        # SQLite gives the largest id again once its row is deleted, unless the table says
+        # AUTOINCREMENT (PostgreSQL's sequences never do): so an id never changes hands. A model
+        # with __table_args__ of its own ends them with this (tests/users/test_service.py checks).
+        return {"sqlite_autoincrement": True}

@@ -31,11 +31,11 @@ def upgrade() -> None:
             f"items made before items had owners: {items}. Name the user who is to own them "
             "with `alembic -x items_owner=<user id> upgrade head`"
         )
-    with op.batch_alter_table("items") as batch:
+    with op.batch_alter_table("items", table_kwargs=kept_table_options()) as batch:
         batch.add_column(sa.Column("owner_id", sa.Integer(), nullable=True))
     if items:
         op.execute(sa.text("UPDATE items SET owner_id = :owner").bindparams(owner=int(owner)))
-    with op.batch_alter_table("items") as batch:
+    with op.batch_alter_table("items", table_kwargs=kept_table_options()) as batch:
         batch.alter_column("owner_id", existing_type=sa.Integer(), nullable=False)
         batch.create_foreign_key(
             op.f("fk_items_owner_id_users"), "users", ["owner_id"], ["id"], ondelete="CASCADE"
@@ -44,7 +44,17 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("items") as batch:
+    with op.batch_alter_table("items", table_kwargs=kept_table_options()) as batch:
         batch.drop_index(op.f("ix_items_owner_id"))
         batch.drop_constraint(op.f("fk_items_owner_id_users"), type_="foreignkey")
         batch.drop_column("owner_id")
+
+
+def kept_table_options() -> dict[str, bool]:
+    """SQLite copies the table in each batch: the copy keeps the AUTOINCREMENT that revision 0004
+    may have given it, in a project that turns auth on after 0004."""
+    connection = op.get_bind()
+    if connection.dialect.name != "sqlite":
+        return {}
+    sql = connection.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'items'"))
+    return {"sqlite_autoincrement": "AUTOINCREMENT" in str(sql).upper()}

@@ -3,10 +3,12 @@ from datetime import timedelta
 import jwt
 import pytest
 from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import ALGORITHM, create_access_token
 from app.core.config import get_settings
 from app.users.models import User
+from tests import factories
 
 
 def tampered(token: str) -> str:
@@ -82,3 +84,17 @@ async def test_signing_up_needs_no_token(anonymous_client: AsyncClient) -> None:
     )
 
     assert response.status_code == 201
+
+
+async def test_a_deleted_users_token_is_401_even_after_the_next_sign_up(
+    async_client: AsyncClient, db_session: AsyncSession
+) -> None:
+    deleted = await factories.create_user(db_session)
+    token = create_access_token(deleted.id)
+    await db_session.delete(deleted)
+    await db_session.flush()
+    await factories.create_user(db_session)
+
+    response = await async_client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status_code == 401
