@@ -1,4 +1,4 @@
-"""Remove the files that belong to options the user did not choose.
+"""Remove the files of the answers not chosen; at a first render, make .env and say what next.
 
 Cookiecutter renders this file with Jinja and runs it inside the new project, with the interpreter
 that runs cookiecutter: standard library only, no network. The answers arrive as JSON in one string,
