@@ -4,6 +4,10 @@ SQLAlchemy's pool gives a connection that was just returned to whoever asks next
 other requests have been waiting for one, so under load a few requests lose their turn again and
 again. Here a request that has to wait takes a place in line (asyncio's semaphore wakes its
 waiters first in, first out), and the connection handed back goes to the longest waiting.
+
+It overrides two of the pool's private methods, `_do_get` and `_do_return_conn`, and reads
+`_timeout` and `_max_overflow`: checked against SQLAlchemy 2.1 (2.1.9). tests/test_pool.py fails
+if a later release changes how they are called.
 """
 
 import asyncio
