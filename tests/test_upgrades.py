@@ -51,7 +51,9 @@ UPGRADES = [
     (version, commit, {"database": database, "auth": auth, "use_alembic": True})
     for index, (version, commit) in enumerate(RELEASES)
     for database, auth in zip(
-        ("sqlite", "postgresql"), ("none", "jwt")[:: 1 - 2 * (index % 2)], strict=True
+        ("sqlite", "postgresql"),
+        ("none", "jwt") if index % 2 == 0 else ("jwt", "none"),
+        strict=True,
     )
 ]
 OWN_NOTE = "# Our own note: the template's update keeps it."
