@@ -9,7 +9,7 @@ UI, is allowed by its hash; nothing else inline is.
 import base64
 import hashlib
 import re
-from functools import cache
+from functools import lru_cache
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
@@ -24,7 +24,7 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", flags=re.DOTALL)
 def add_docs(app: FastAPI) -> None:
     """Serve the docs page and its assets (the app serves its OpenAPI schema too)."""
     app.mount(ASSETS_URL, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs")
-    page = cache(lambda root: docs_page(app, root))
+    page = lru_cache(maxsize=8)(lambda root: docs_page(app, root))  # one per root path
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def docs(request: Request) -> HTMLResponse:
