@@ -235,8 +235,8 @@ def test_generated_test_suite_passes(
     hostile = answers == SUITE_ROWS[1]
 
     # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
-    for name in runs:
-        profile, parallel = RUNS[name]
+    for kind in runs:
+        profile, parallel = RUNS[kind]
         slug = unique_slug()
         project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
         env = {**profile, **servers}

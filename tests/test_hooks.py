@@ -259,13 +259,10 @@ def test_post_gen_knows_crufts_renders_for_comparing_from_the_command(
 
 
 def test_post_gen_reads_the_command_line_of_the_process_that_runs_it(tmp_path: Path) -> None:
-    hook = TEMPLATE_DIR / "hooks" / "post_gen_project.py"
+    hooks = str(TEMPLATE_DIR / "hooks")
     script = (
-        "import importlib.util, json\n"
-        f"spec = importlib.util.spec_from_file_location('hook', {str(hook)!r})\n"
-        "module = importlib.util.module_from_spec(spec)\n"
-        "spec.loader.exec_module(module)\n"
-        "print(json.dumps(module.parent_command()))\n"
+        f"import json, sys; sys.path.insert(0, {hooks!r}); import post_gen_project; "
+        "print(json.dumps(post_gen_project.parent_command()))"
     )
     parent = [
         sys.executable,

@@ -7,16 +7,14 @@ tests) passes it in `config.attributes["connection"]` and calls the command insi
 
 import asyncio
 from logging.config import fileConfig
-from typing import Any
 
 from alembic import context
 from alembic.util import CommandError
-from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from app import models
 from app.core.config import get_settings
-from app.db.engine import create_engine
+from app.db.engine import create_engine, for_migrations
 from app.db.session import CONNECTION_ERRORS, unreachable
 
 config = context.config
@@ -39,20 +37,9 @@ def run_migrations(connection: Connection) -> None:
                 raise CommandError(f"rows whose foreign keys refer to no row: {broken}")
 
 
-def foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
-    """SQLite alters a table by copying it and dropping the old one, which with foreign keys on
-    deletes the rows that refer to it (ON DELETE CASCADE). They can be switched off only outside
-    a transaction, so as the migrations connect; run_migrations then checks what they guard."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=OFF")
-    cursor.close()
-
-
 async def run_migrations_on_a_new_connection() -> None:
     url = get_settings().database_url
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", foreign_keys_off)  # after the app's own
+    engine = for_migrations(create_engine(url))
     try:
         try:
             connection = await engine.connect()

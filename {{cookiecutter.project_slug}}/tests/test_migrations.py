@@ -6,7 +6,6 @@ every run Alembic's import; the first test here proves the two the same.
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
@@ -14,12 +13,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
-from app.db.engine import how_to_create
+from app.db.engine import for_migrations, how_to_create
 from app.models import Base, Item, User
 from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
@@ -46,19 +45,11 @@ def migrations_database() -> Iterator[str]:
 @pytest.fixture(scope="module")
 async def engine(migrations_database: str) -> AsyncIterator[AsyncEngine]:
     """An engine on this module's database, upgraded to head by the migrations."""
-    engine = engine_for(migrations_database)
-    if engine.dialect.name == "sqlite":  # as migrations/env.py connects
-        event.listen(engine.sync_engine, "connect", foreign_keys_off)
+    engine = for_migrations(engine_for(migrations_database))  # as migrations/env.py connects
     async with engine.begin() as connection:
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
     yield engine
     await engine.dispose()
-
-
-def foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=OFF")
-    cursor.close()
 
 
 def differences_from_the_models(connection: Connection) -> list[object]:

@@ -27,6 +27,11 @@ def create_engine(url: str) -> AsyncEngine:
     )
 
 
+def for_migrations(engine: AsyncEngine) -> AsyncEngine:
+    """The engine as Alembic needs it: as it is (PostgreSQL alters a table in place)."""
+    return engine
+
+
 def how_to_create(url: str) -> str:
     """How to make the database that url names, for a one-line error."""
     parts = make_url(url)

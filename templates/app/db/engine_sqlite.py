@@ -36,6 +36,21 @@ def _configure_connection(dbapi_connection: Any, _connection_record: Any) -> Non
     cursor.close()
 
 
+def for_migrations(engine: AsyncEngine) -> AsyncEngine:
+    """The engine with foreign keys off on each connection, as Alembic needs it: SQLite alters a
+    table by copying it and dropping the old one, which with them on deletes the rows that refer
+    to it (ON DELETE CASCADE). They switch only outside a transaction, so as a connection opens;
+    migrations/env.py checks them after migrating."""
+    event.listen(engine.sync_engine, "connect", _foreign_keys_off)  # after _configure_connection
+    return engine
+
+
+def _foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
+
+
 def how_to_create(url: str) -> str:
     """How to make the database that url names, for a one-line error."""
     return (
