@@ -34,9 +34,17 @@ def app_server(live_database: str) -> Iterator[tuple[subprocess.Popen[bytes], st
         yield running
 
 
-def sign_up(client: httpx.AsyncClient, name: str) -> Awaitable[httpx.Response]:
+def sign_up(
+    client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore
+) -> Awaitable[httpx.Response]:
+    """A sign-up that releases `sent` once its body is on the wire (httpcore's trace extension)."""
+
+    async def trace(event: str, _info: dict[str, Any]) -> None:
+        if event == "http11.send_request_body.complete":
+            sent.release()
+
     body = {"username": name, "email": f"{name}@example.com", "password": DEFAULT_PASSWORD}
-    return client.post("/users/", json=body)
+    return client.post("/users/", json=body, extensions={"trace": trace})
 
 
 @pytest.mark.live
@@ -49,8 +57,11 @@ async def test_sigterm_lets_requests_in_flight_finish_then_exits(
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
         # A connection per sign-up, opened beforehand: each request goes out the moment it is made.
         await asyncio.gather(*(client.get("/health") for _ in range(IN_FLIGHT)))
-        sign_ups = [asyncio.ensure_future(sign_up(client, name)) for name in names]
-        await asyncio.sleep(0.1)  # sent, and hashing at production's cost
+        sent = asyncio.Semaphore(0)
+        sign_ups = [asyncio.ensure_future(sign_up(client, name, sent)) for name in names]
+        for _ in names:  # every request on the wire, however loaded the machine
+            await sent.acquire()
+        await asyncio.sleep(0.1)  # read by the server, and hashing at production's cost
         process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
         responses = await asyncio.gather(*sign_ups)
