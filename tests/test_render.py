@@ -37,6 +37,9 @@ ALWAYS_PRESENT = [
     "app/db/session.py",
     "tests/conftest.py",
 ]
+# One shape for every resource: the routes, the rows that paths name, the rules, the API's types
+# and the tables.
+RESOURCE_FILES = ["__init__.py", "deps.py", "models.py", "router.py", "schemas.py", "service.py"]
 LICENSE_FIRST_WORDS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
@@ -97,6 +100,17 @@ def test_every_toml_and_yaml_file_parses(rendered: tuple[Answers, Path]) -> None
             tomllib.loads(path.read_text())
         elif path.suffix in {".yml", ".yaml"}:
             list(yaml.safe_load_all(path.read_text()))
+
+
+def test_every_resource_has_the_same_files(rendered: tuple[Answers, Path]) -> None:
+    _, project = rendered
+    resources = {path.parent for path in (project / "app").glob("*/models.py")}
+    files = {
+        resource.name: sorted(path.name for path in resource.glob("*.py")) for resource in resources
+    }
+
+    assert set(files) == {"items", "users"}
+    assert all(names == RESOURCE_FILES for names in files.values()), files
 
 
 def test_docker_files_come_with_use_docker(rendered: tuple[Answers, Path]) -> None:

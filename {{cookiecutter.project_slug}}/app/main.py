@@ -94,7 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(Exception, errors.internal_error)
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
-    app.include_router(auth_router.router)  # first: /users/me goes before /users/{user_id}
+    app.include_router(auth_router.router)
     app.include_router(users_router.directory, dependencies=signed_in)
 {%- else %}
     app.include_router(users_router.directory)

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi.routing import iter_route_contexts
 from httpx import ASGITransport, AsyncClient, Response
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from starlette.routing import Match
 from starlette.types import ASGIApp
 
 from app.core.config import Settings, get_settings
@@ -56,6 +58,27 @@ async def test_lifespan_disposes_the_engine_at_shutdown() -> None:
 
     # dispose() closes the pool's connections and puts a new, empty pool in its place.
     assert get_engine().sync_engine.pool is not pool_before
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        if "{" not in path
+        for method in operations
+    ],
+)
+def test_a_fixed_path_is_one_routes_alone(method: str, path: str) -> None:
+    # So that the order in which routers are included never decides (`/users/me` and `/users/{id}`).
+    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
+    matching = [
+        route.path
+        for route in iter_route_contexts(app.routes)
+        if route.matches(scope)[0] is Match.FULL
+    ]
+
+    assert matching == [path]
 
 
 def test_production_refuses_to_start_without_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:

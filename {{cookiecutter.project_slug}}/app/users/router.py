@@ -1,8 +1,9 @@
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from app.api.deps import Id, Limit, Offset, SessionDep
+from app.api.deps import Limit, Offset, SessionDep
 from app.api.rate_limit import RateLimit
 from app.users import service
+from app.users.deps import ExistingUser
 from app.users.schemas import UserCreate, UserPrivate, UserPublic
 
 # Signing up, open to anyone; reading users, which app/main.py may put behind a sign-in.
@@ -40,10 +41,9 @@ async def list_users(
     return [UserPublic.model_validate(user) for user in users]
 
 
-@directory.get("/{user_id}")
-async def read_user(user_id: Id, session: SessionDep) -> UserPublic:
+# `:int`: `/users/me`, or any other word, never reaches this route, whatever order the routers
+# are included in.
+@directory.get("/{user_id:int}")
+async def read_user(user: ExistingUser) -> UserPublic:
     """Read one user's id and username."""
-    user = await service.get_user(session, user_id=user_id)
-    if user is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")
     return UserPublic.model_validate(user)

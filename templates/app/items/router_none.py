@@ -1,13 +1,28 @@
-"""Creating, changing and deleting items: open to anyone."""
+"""Items: open to anyone. A change or a deletion is one statement, with no look-up before it."""
 
 from fastapi import APIRouter, status
 
-from app.api.deps import Id, SessionDep
+from app.api.deps import Id, Limit, Offset, SessionDep
 from app.items import service
-from app.items.lookup import not_found
+from app.items.deps import ExistingItem, not_found
 from app.items.schemas import ItemCreate, ItemPublic, ItemUpdate
 
-router = APIRouter()
+router = APIRouter(prefix="/items", tags=["items"])
+
+
+@router.get("/")
+async def list_items(
+    session: SessionDep, offset: Offset = 0, limit: Limit = 20
+) -> list[ItemPublic]:
+    """List items by id."""
+    items = await service.list_items(session, offset=offset, limit=limit)
+    return [ItemPublic.model_validate(item) for item in items]
+
+
+@router.get("/{item_id}")
+async def read_item(item: ExistingItem) -> ItemPublic:
+    """Read one item."""
+    return ItemPublic.model_validate(item)
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED)

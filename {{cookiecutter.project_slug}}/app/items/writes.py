@@ -1,1 +1,0 @@
-{% include "app/items/writes_" ~ cookiecutter.auth ~ ".py" %}
