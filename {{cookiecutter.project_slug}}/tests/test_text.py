@@ -53,6 +53,25 @@ def string_fields() -> list[tuple[str, str, str, str, dict[str, Any]]]:
     return fields
 
 
+def smallest_body(schema: dict[str, Any]) -> dict[str, object]:
+    """A body with the schema's required fields alone, each at its simplest."""
+    simplest = {"string": "x", "number": 1, "integer": 1, "boolean": True}
+    body = resolve(schema)
+    return {name: simplest[body["properties"][name]["type"]] for name in body.get("required", [])}
+
+
+async def row_made_by(client: AsyncClient, path: str) -> str:
+    """The id of a row of the collection that the path is in (`/items/` for `/items/{item_id}`),
+    made by the client from the smallest body that the collection takes; "1" for other paths."""
+    collection = path.split("{")[0]
+    if collection == path or "post" not in OPENAPI["paths"].get(collection, {}):
+        return "1"
+    create = OPENAPI["paths"][collection]["post"]["requestBody"]["content"][JSON]["schema"]
+    made = await client.post(collection, json=smallest_body(create))
+    assert made.status_code == 201, made.text
+    return str(made.json()["id"])
+
+
 def cases() -> list[Any]:
     found = []
     for method, path, where, name, schema in string_fields():
@@ -71,15 +90,10 @@ def cases() -> list[Any]:
 async def test_unstorable_or_over_long_text_is_refused(
     async_client: AsyncClient, method: str, path: str, where: str, name: str, value: str
 ) -> None:
-    # Other path parameters name a row that the client may change, so that only the text can be
-    # wrong; other body fields are left out or, in a form, plain.
-    created = await async_client.post("/items/", json={"name": "an item", "price": 1})
-    rows = {"item_id": str(created.json()["id"])}
-    url = re.sub(
-        r"\{([^}]+)\}",
-        lambda match: quote(value) if match[1] == name else rows.get(match[1], "1"),
-        path,
-    )
+    # The row that the path names is one the client made, so that only the text can be wrong; other
+    # body fields are left out or, in a form, plain.
+    row = await row_made_by(async_client, path) if where in {JSON, FORMS} else "1"
+    url = re.sub(r"\{([^}]+)\}", lambda match: quote(value) if match[1] == name else row, path)
     request: dict[str, Any] = {}
     if where == JSON:
         # JSON spells the lone surrogate as an escape, which httpx's own encoder would refuse.
