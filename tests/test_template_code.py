@@ -25,9 +25,10 @@ def test_template_code_passes_mypy_strict() -> None:
 # work is to put the answers together, which have a ceiling of their own.
 JINJA_IF_CEILING = 2
 JINJA_IF_CEILINGS = {
-    "app/main.py": 8,  # the lifespan, the middleware and the routers of every answer
-    "app/core/config.py": 5,  # a section of settings per answer
-    "tests/settings.py": 3,  # the variables each answer's settings read, kept out of a run
+    # The imports, the lifespan's parts, the layers, the routes and the instrumentation of every
+    # answer that has any.
+    "app/main.py": 10,
+    "app/core/config.py": 6,  # a section of settings per answer, and the imports of two
 }
 JINJA_IF = re.compile(r"\{%-?\s*if\b")
 

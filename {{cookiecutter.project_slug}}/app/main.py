@@ -1,23 +1,22 @@
-"""The application: its lifespan, its middleware and its routers."""
+"""The application: its lifespan, the layers every request passes, and its routes."""
 
 import gc
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import sqlalchemy.exc
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
 
 {% if not cookiecutter.use_alembic -%}
 from app import models
 {% endif -%}
 from app.api import errors, health
-from app.api.access_log import REQUEST_ID_HEADER, AccessLog, is_sane_request_id
 from app.api.docs import add_docs
-from app.api.hosts import TrustedHosts
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
@@ -27,6 +26,10 @@ from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
 from app.db.session import database_check, get_engine, get_sessionmaker, unreachable
 from app.items import router as items_router
+from app.middleware.access_log import log_access
+from app.middleware.hosts import TrustedHosts
+from app.middleware.reporting import Reporting
+from app.middleware.request_id import REQUEST_ID_HEADER, is_sane_request_id
 {%- if cookiecutter.use_metrics or cookiecutter.use_tracing or cookiecutter.use_sentry %}
 from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry" if cookiecutter.use_sentry, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
 {%- endif %}
@@ -36,8 +39,9 @@ logger = logging.getLogger(__name__)
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start-up, then the parts that run while the app serves, each ended in reverse order."""
+    settings: Settings = app.state.settings
     configure_logging(settings)
     async with get_sessionmaker()() as session:
         error = await database_check(session, settings.readiness_timeout_seconds)
@@ -51,11 +55,53 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     async with get_engine().begin() as connection:
         await connection.run_sync(models.Base.metadata.create_all)
 {%- endif %}
-    # What start-up loaded lives as long as the process: out of the collector's full sweeps, which
-    # would otherwise walk all of it, pausing every request for tens of ms, a few times a second.
-    gc.freeze()
-    yield
-    await get_engine().dispose()
+    async with AsyncExitStack() as running:
+        running.push_async_callback(get_engine().dispose)
+{%- if cookiecutter.use_metrics %}
+        await running.enter_async_context(metrics.serving(settings))
+{%- endif %}
+        # What start-up loaded lives as long as the process: out of the collector's full sweeps,
+        # which would otherwise walk all of it, pausing every request for tens of ms, a few times
+        # a second.
+        gc.freeze()
+        yield
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    """The layers that every request passes, outermost first, inside Starlette's own (its error
+    page outside them, its exception handlers and the routes inside)."""
+    layers = [
+        # Every request gets its id first, so that every line written about it carries it.
+        Middleware(
+            CorrelationIdMiddleware,
+            header_name=REQUEST_ID_HEADER,
+            validator=is_sane_request_id,
+            update_request_header=False,  # the app reads the id from its context, not the headers
+        ),
+        # Once it is answered, or has failed: its access line, and its count and time where the
+        # project has metrics.
+        Middleware(
+            Reporting,
+            reporters=[
+                log_access,
+{%- if cookiecutter.use_metrics %}
+                metrics.RequestCounter(),
+{%- endif %}
+            ],
+        ),
+        # An unknown Host is refused before anything else reads the request.
+        Middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts),
+    ]
+    if settings.cors_origins:
+        layers.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["*"],
+                allow_headers=["*"],
+            )
+        )
+    return layers
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -63,35 +109,20 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title=settings.project_name,
         lifespan=lifespan,
+        middleware=middleware(settings),
         max_body_size=settings.max_request_bytes,
         openapi_url="/openapi.json" if docs else None,
         docs_url=None,  # app.api.docs serves it, from the app's own assets
         redoc_url=None,
     )
-    if docs:
-        add_docs(app)
-    # Middleware added last runs first: every request gets its id, then its log line, and then an
-    # unknown Host is refused before anything else.
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["*"],
-            allow_headers=["*"],
-        )
-    app.add_middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts)
-    app.add_middleware(AccessLog)
-    app.add_middleware(
-        CorrelationIdMiddleware,
-        header_name=REQUEST_ID_HEADER,
-        validator=is_sane_request_id,
-        update_request_header=False,  # the app reads the id from its context, not the headers
-    )
+    app.state.settings = settings
     app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)
     app.add_exception_handler(sqlalchemy.exc.TimeoutError, errors.database_busy)
     app.add_exception_handler(sqlalchemy.exc.DBAPIError, errors.database_unreachable)
     app.add_exception_handler(OSError, errors.database_unreachable)
     app.add_exception_handler(Exception, errors.internal_error)
+    if docs:
+        add_docs(app)
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
     app.include_router(auth_router.router)
@@ -102,13 +133,15 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(users_router.router)
     app.include_router(items_router.router)
 {%- if cookiecutter.use_metrics %}
-    metrics.instrument(app, settings)
+    metrics.count_pool_connections()  # from here on, before the first connection
+    if settings.metrics_port is None:  # else a listener of their own serves them (the lifespan)
+        app.include_router(metrics.router)
 {%- endif %}
 {%- if cookiecutter.use_tracing %}
-    tracing.instrument(app, settings)
+    tracing.instrument(app)
 {%- endif %}
 {%- if cookiecutter.use_sentry %}
-    sentry.instrument(app, settings)
+    sentry.start(settings)
 {%- endif %}
     return app
 

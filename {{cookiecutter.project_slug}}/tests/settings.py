@@ -44,18 +44,10 @@ NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }
 pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
-{%- if cookiecutter.use_metrics or cookiecutter.use_tracing %}
-
-# Read from the environment by the libraries, not by the settings: a run takes none of them from
-# the shell either.
-OUTSIDE_THE_SETTINGS = [
-{%- if cookiecutter.use_metrics %}
-    "PROMETHEUS_MULTIPROC_DIR",  # naming a missing folder, it would fail every scrape
-{%- endif %}
 {%- if cookiecutter.use_tracing %}
-    *(name for name in os.environ if name.startswith("OTEL_")),  # OTEL_SDK_DISABLED: no spans
-{%- endif %}
-]
-for variable in OUTSIDE_THE_SETTINGS:
-    os.environ.pop(variable, None)
+
+# OpenTelemetry's SDK reads variables of its own beyond the settings' (with OTEL_SDK_DISABLED a
+# run would make no spans): a run takes none of them from the shell.
+for variable in [name for name in os.environ if name.startswith("OTEL_")]:
+    del os.environ[variable]
 {%- endif %}

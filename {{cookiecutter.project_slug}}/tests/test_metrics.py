@@ -6,13 +6,15 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient, ConnectError
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-from app.core.config import Settings, get_settings
+from app.core.config import get_settings
 from app.main import create_app
 from tests import factories
 from tests.api_client import request_every_operation
 from tests.live_server import free_port, server_process
+from tests.settings import fresh_settings
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -128,21 +130,32 @@ async def test_with_a_metrics_port_the_metrics_leave_the_apps_listener() -> None
 
 
 @pytest.mark.parametrize(
-    ("variables", "refusal"),
+    ("values", "refusal"),
     [
-        ({"WEB_CONCURRENCY": "2"}, "WEB_CONCURRENCY=2 needs PROMETHEUS_MULTIPROC_DIR"),
-        ({"PROMETHEUS_MULTIPROC_DIR": "/no/such/folder"}, "/no/such/folder is not a folder"),
+        ({"web_concurrency": 2}, "must name an empty folder that the workers share"),
+        ({"prometheus_multiproc_dir": "/no/such/folder"}, "/no/such/folder is not a folder"),
     ],
+    ids=["several-workers", "no-folder"],
 )
-def test_metrics_that_would_count_wrong_stop_the_start_with_one_line(
-    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], refusal: str
+def test_metrics_that_would_count_wrong_are_refused(
+    monkeypatch: pytest.MonkeyPatch, values: dict[str, object], refusal: str
 ) -> None:
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
+    if "prometheus_multiproc_dir" in values:
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(values["prometheus_multiproc_dir"]))
 
-    with pytest.raises(SystemExit, match=refusal):
-        create_app(Settings())
+    with pytest.raises(ValidationError, match=refusal):
+        fresh_settings(environment="production", **values)
+
+
+def test_a_folder_for_the_workers_in_dotenv_alone_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # prometheus_client reads it from the environment alone: from .env it would never see it.
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+    with pytest.raises(ValidationError, match="must be set in the environment, not in "):
+        fresh_settings(prometheus_multiproc_dir=str(tmp_path))
 
 
 @pytest.mark.live

@@ -1,5 +1,6 @@
 import asyncio
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -9,11 +10,13 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.access_log import PROBES
+from app.core.config import Settings
 from app.main import app
-from app.observability.tracing import ENDPOINT_VARIABLES, exporter, tracer_provider
+from app.middleware.access_log import PROBES
+from app.observability.tracing import exporter, tracer_provider
 from tests import factories
 from tests.api_client import request_every_operation
 
@@ -101,11 +104,23 @@ async def test_probes_are_not_traced(
 
 
 def test_nothing_is_exported_without_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENDPOINT_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    without = exporter()
+    without = exporter(Settings())
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces")
-    with_one = exporter()
+    with_one = exporter(Settings())
 
     assert without is None
     assert isinstance(with_one, OTLPSpanExporter)
+
+
+def test_an_endpoint_in_dotenv_alone_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # The exporter reads the environment alone: from .env, the traces would never leave.
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318\n")
+
+    with pytest.raises(ValidationError, match="must be set in the environment, not in "):
+        Settings(_env_file=dotenv)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
+    assert Settings(_env_file=dotenv).otel_exporter_otlp_endpoint == "http://127.0.0.1:4318"

@@ -10,9 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from app.api.access_log import REQUEST_ID_HEADER
 from app.core.config import get_settings
 from app.db.session import unreachable
+from app.middleware.request_id import REQUEST_ID_HEADER
 
 # Seconds a client should wait before trying again when no database connection was free.
 BUSY_RETRY_AFTER_SECONDS = 1

@@ -1,6 +1,7 @@
 """Settings, read from the environment and from `.env`."""
 
 import ipaddress
+import os
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -24,6 +25,17 @@ def _rate_limit(value: str) -> str:
 
 
 RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+
+
+def _in_the_environment(value: str | None, info: ValidationInfo) -> str | None:
+    if value is not None and os.environ.get(str(info.field_name).upper()) != value:
+        raise ValueError("must be set in the environment, not in .env: its library reads it there")
+    return value
+
+
+# A variable that a library reads from the environment itself, under its own name: the settings
+# validate it, and refuse it in .env, where the library would never see it.
+LibraryVariable = Annotated[str | None, AfterValidator(_in_the_environment)]
 
 
 def _networks(value: str) -> str:
@@ -99,9 +111,11 @@ class Settings(BaseSettings):
     # (app/http_limits.py): a client trickling bytes cannot hold a connection open for ever.
     http_head_timeout_seconds: float = Field(default=10, gt=0)
     http_body_timeout_seconds: float = Field(default=30, gt=0)
-{%- if cookiecutter.use_metrics %}
-    # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
-    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+{%- if cookiecutter.use_tracing %}
+    # Where the spans go, over OTLP/HTTP: the base URL, or the traces' own (app/observability/
+    # tracing.py). Without either, nothing leaves the process.
+    otel_exporter_otlp_endpoint: LibraryVariable = None
+    otel_exporter_otlp_traces_endpoint: LibraryVariable = None
 {%- endif %}
 {%- if cookiecutter.use_sentry %}
     # Errors go to Sentry when a DSN is set, tagged with the environment and this release.
@@ -116,6 +130,26 @@ class Settings(BaseSettings):
     secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
     access_token_minutes: int = Field(default=30, ge=1)
     login_rate_limit: RateLimit = "10/minute"
+{%- endif %}
+{%- if cookiecutter.use_metrics %}
+    # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # With several workers, an empty folder that they share (app/observability/metrics.py);
+    # required outside local development.
+    prometheus_multiproc_dir: LibraryVariable = Field(default=None, validate_default=True)
+
+    @field_validator("prometheus_multiproc_dir")
+    @classmethod
+    def _a_folder_the_workers_share(cls, folder: str | None, info: ValidationInfo) -> str | None:
+        workers, environment = info.data.get("web_concurrency", 1), info.data.get("environment")
+        if folder is None and workers > 1 and environment not in DEVELOPMENT:
+            raise ValueError(
+                f"must name an empty folder that the workers share when WEB_CONCURRENCY={workers}, "
+                f"or each would count only its own requests, when ENVIRONMENT is {environment}"
+            )
+        if folder is not None and not os.path.isdir(folder):
+            raise ValueError(f"{folder} is not a folder")
+        return folder
 {%- endif %}
 
     @field_validator("database_url")

@@ -1,8 +1,8 @@
 """Logging: one configuration for the app's loggers and uvicorn's, the request id on every line.
 
 JSON lines (python-json-logger) outside local development, readable lines in it; `LOG_FORMAT` and
-`LOG_LEVEL` override. uvicorn's own access log is silenced: `app/api/access_log.py` writes one line
-per request with its duration and request id instead.
+`LOG_LEVEL` override. uvicorn's own access log is silenced: `app/middleware/access_log.py` writes
+one line per request with its duration and request id instead.
 """
 
 import logging.config

@@ -8,13 +8,12 @@ they start: each process writes its samples there and every scrape adds them up.
 
 import logging
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import APIRouter, Response
 from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -29,10 +28,10 @@ from prometheus_client import (
 )
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
-from starlette.types import ASGIApp, Scope
+from starlette.types import Scope
 
-from app.api.answer import Answer, ReportingMiddleware
-from app.core.config import Settings
+from app.core.config import Settings, get_settings
+from app.middleware.reporting import Answer
 
 logger = logging.getLogger(__name__)
 
@@ -50,39 +49,17 @@ POOL_CHECKED_OUT = Gauge(
 UNMATCHED = "unmatched"
 
 
-def instrument(app: FastAPI, settings: Settings) -> None:
-    _refuse_to_count_one_worker_of_several(settings.web_concurrency)
-    app.add_middleware(RequestMetrics)
-    if settings.metrics_port is None:
-        app.add_api_route("/metrics", serve_metrics, include_in_schema=False)
-    app.router.lifespan_context = _with_metrics(settings, app.router.lifespan_context)
-    _count_pool_connections()
+class RequestCounter:
+    """Counts and times every request under its route's template (`/items/{item_id}`): a reporter
+    for app/middleware/reporting.py."""
 
-
-def _refuse_to_count_one_worker_of_several(workers: int) -> None:
-    """Several worker processes without a shared folder would each count alone, and a scrape would
-    see whichever worker answered it: stop the start with one line instead."""
-    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if folder is not None and not Path(folder).is_dir():
-        raise SystemExit(f"Refusing to start: PROMETHEUS_MULTIPROC_DIR={folder} is not a folder.")
-    if folder is None and workers > 1:
-        raise SystemExit(
-            f"Refusing to start: WEB_CONCURRENCY={workers} needs PROMETHEUS_MULTIPROC_DIR, an "
-            "empty folder that the workers share, or each would count only its own requests."
-        )
-
-
-class RequestMetrics(ReportingMiddleware):
-    """Counts and times every request under its route's template (`/items/{item_id}`)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        super().__init__(app)
+    def __init__(self) -> None:
         # Each route's full template, by the route's id: the route in a request's scope holds
         # only its own part of the path when its router was included in another (`/{item_id}`
         # for `/items/{item_id}`).
         self.templates: dict[int, str] = {}
 
-    def report(self, scope: Scope, answer: Answer) -> None:
+    def __call__(self, scope: Scope, answer: Answer) -> None:
         labels = (scope["method"], self.template(scope), str(answer.status))
         REQUESTS.labels(*labels).inc()
         DURATION.labels(*labels).observe(answer.seconds())
@@ -102,53 +79,54 @@ class RequestMetrics(ReportingMiddleware):
 
 def registry() -> CollectorRegistry:
     """This process's metrics, or, in multiprocess mode, every process's, added up."""
-    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+    if get_settings().prometheus_multiproc_dir is None:
         return REGISTRY
     combined = CollectorRegistry()
     multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
     return combined
 
 
+# GET /metrics, unless METRICS_PORT serves them elsewhere (app/main.py).
+router = APIRouter()
+
+
+@router.get("/metrics", include_in_schema=False)
 async def serve_metrics() -> Response:
     return Response(generate_latest(registry()), media_type=CONTENT_TYPE_LATEST)
 
 
-def _with_metrics(settings: Settings, lifespan: Any) -> Any:
-    """The app's lifespan, serving the metrics on their own port while it runs, if one is set,
-    and, in multiprocess mode, taking this process's live gauges out of the sums at its end."""
-
-    @asynccontextmanager
-    async def with_metrics(app: FastAPI) -> AsyncIterator[Mapping[str, Any] | None]:
-        listener = None
-        if settings.metrics_port is not None:
-            try:
-                listener = start_http_server(
-                    settings.metrics_port, addr=settings.host, registry=registry()
-                )
-            except OSError:
-                # Another worker process of this server holds the port; it serves them all.
-                logger.info(
-                    "Metrics port %d is taken: another worker serves the metrics",
-                    settings.metrics_port,
-                )
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[None]:
+    """The metrics' part of the app's lifespan: the metrics served on their own port while the app
+    runs, if one is set, and, in multiprocess mode, this process's live gauges taken out of the sums
+    at its end."""
+    listener = None
+    if settings.metrics_port is not None:
         try:
-            async with lifespan(app) as state:
-                yield state
-        finally:
-            if listener is not None:
-                server, thread = listener
-                server.shutdown()
-                server.server_close()
-                thread.join()
-            if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
-                multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
-
-    return with_metrics
+            listener = start_http_server(
+                settings.metrics_port, addr=settings.host, registry=registry()
+            )
+        except OSError:
+            # Another worker process of this server holds the port; it serves them all.
+            logger.info(
+                "Metrics port %d is taken: another worker serves the metrics", settings.metrics_port
+            )
+    try:
+        yield
+    finally:
+        if listener is not None:
+            server, thread = listener
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        if settings.prometheus_multiproc_dir is not None:
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 @cache
-def _count_pool_connections() -> None:
-    """Keep the pool gauges for every engine's pool, from SQLAlchemy's pool events."""
+def count_pool_connections() -> None:
+    """Keep the pool gauges for every engine's pool, from SQLAlchemy's pool events: call it before
+    any connection is made, or the gauges would miss those made earlier."""
 
     def connected(*_: object) -> None:
         POOL_CONNECTIONS.inc()

@@ -10,14 +10,13 @@ from typing import Any
 
 import sentry_sdk
 from asgi_correlation_id import correlation_id
-from fastapi import FastAPI
 from sentry_sdk.scrubber import EventScrubber
 
 from app.core.config import Settings
 
 
-def instrument(_app: FastAPI, settings: Settings) -> None:
-    # The SDK finds FastAPI and instruments every app; a render's app needs nothing more.
+def start(settings: Settings) -> None:
+    """Start the SDK, if a DSN is set. It finds FastAPI and instruments every app by itself."""
     if settings.sentry_dsn is not None:
         sentry_sdk.init(**options(settings))
 

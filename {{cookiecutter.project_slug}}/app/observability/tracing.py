@@ -7,7 +7,6 @@ one; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name the service. Every log 
 span is current carries its ids: otelTraceID and otelSpanID.
 """
 
-import os
 from functools import cache
 
 from fastapi import FastAPI
@@ -23,12 +22,13 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 from app.core.config import Settings, get_settings
 
-ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 # Probes and scrapes come every few seconds and say nothing about the requests that matter.
 UNTRACED_PATHS = "/health$,/health/ready$,/metrics$"
 
 
-def instrument(app: FastAPI, _settings: Settings) -> None:
+def instrument(app: FastAPI) -> None:
+    """A span per request, around every layer of the app's: outermost, as FastAPI's
+    instrumentation wraps the whole stack."""
     _instrument_libraries()
     FastAPIInstrumentor.instrument_app(
         app, tracer_provider=tracer_provider(), excluded_urls=UNTRACED_PATHS
@@ -44,18 +44,19 @@ def tracer_provider() -> TracerProvider:
         {SERVICE_NAME: settings.project_name, "deployment.environment.name": settings.environment}
     )
     provider = TracerProvider(resource=resource)
-    exporting = exporter()
+    exporting = exporter(settings)
     if exporting is not None and settings.environment != "test":
         provider.add_span_processor(BatchSpanProcessor(exporting))
     trace.set_tracer_provider(provider)
     return provider
 
 
-def exporter() -> SpanExporter | None:
-    """OTLP over HTTP to the endpoint that the OTEL_* variables name, or None without one."""
-    if not any(os.environ.get(name) for name in ENDPOINT_VARIABLES):
-        return None
-    return OTLPSpanExporter()
+def exporter(settings: Settings) -> SpanExporter | None:
+    """OTLP over HTTP to the endpoint that the OTEL_* variables name, or None without one. The
+    exporter reads them from the environment, where the settings have checked they are."""
+    if settings.otel_exporter_otlp_endpoint or settings.otel_exporter_otlp_traces_endpoint:
+        return OTLPSpanExporter()
+    return None
 
 
 @cache

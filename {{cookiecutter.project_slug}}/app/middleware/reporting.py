@@ -1,7 +1,9 @@
-"""What the app answered each request, for the middleware that reports on it: the access log,
-and the metrics where a project has them."""
+"""One layer that reports on every request once it is answered, or has failed: it hands what was
+answered (status, time) to each reporter: the access log, and the metrics where a project has them.
+"""
 
 import time
+from collections.abc import Callable, Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,12 +28,16 @@ class Answer:
         return time.perf_counter() - self._started
 
 
-class ReportingMiddleware:
-    """Serves each HTTP request, then calls `report` with what was answered, also when the app
+Reporter = Callable[[Scope, Answer], None]
+
+
+class Reporting:
+    """Serves each HTTP request, then calls each reporter with what was answered, also when the app
     failed."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, reporters: Sequence[Reporter]) -> None:
         self.app = app
+        self.reporters = reporters
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,7 +47,5 @@ class ReportingMiddleware:
         try:
             await self.app(scope, receive, answer.watching(send))
         finally:
-            self.report(scope, answer)
-
-    def report(self, scope: Scope, answer: Answer) -> None:
-        raise NotImplementedError
+            for report in self.reporters:
+                report(scope, answer)

@@ -3,7 +3,7 @@
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.api.access_log import PROBES
+from app.middleware.access_log import PROBES
 
 
 class TrustedHosts:
