@@ -28,16 +28,17 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/test_create_tables.py": ("use_alembic", frozenset({False})),
     "app/auth": ("auth", frozenset({"jwt"})),
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
+    "tests/core/test_secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
     "migrations/versions/0003_item_owners.py": ("auth", frozenset({"jwt"})),
     "migrations/versions/0005_merge_owners_and_ids.py": ("auth", frozenset({"jwt"})),
     "tests/items/test_ownership.py": ("auth", frozenset({"jwt"})),
     "app/observability/metrics.py": ("use_metrics", frozenset({True})),
-    "tests/test_metrics.py": ("use_metrics", frozenset({True})),
+    "tests/observability/test_metrics.py": ("use_metrics", frozenset({True})),
     "app/observability/tracing.py": ("use_tracing", frozenset({True})),
-    "tests/test_tracing.py": ("use_tracing", frozenset({True})),
+    "tests/observability/test_tracing.py": ("use_tracing", frozenset({True})),
     "app/observability/sentry.py": ("use_sentry", frozenset({True})),
-    "tests/test_sentry.py": ("use_sentry", frozenset({True})),
+    "tests/observability/test_sentry.py": ("use_sentry", frozenset({True})),
 }
 
 

@@ -113,6 +113,15 @@ def test_every_resource_has_the_same_files(rendered: tuple[Answers, Path]) -> No
     assert all(names == RESOURCE_FILES for names in files.values()), files
 
 
+def test_the_tests_mirror_the_app(rendered: tuple[Answers, Path]) -> None:
+    # tests/db/test_pool.py tests app/db/pool.py: a test folder is named after an app package.
+    _, project = rendered
+    folders = {path.parent.name for path in (project / "tests").glob("*/__init__.py")}
+    packages = {path.parent.name for path in (project / "app").glob("*/__init__.py")}
+
+    assert folders <= packages
+
+
 def test_docker_files_come_with_use_docker(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
     docker_files = {"Dockerfile", ".dockerignore", "compose.yaml"}

@@ -48,7 +48,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if error is not None:
         # Served all the same: /health/ready answers 503 until the database answers.
         logger.warning(unreachable(settings.database_url, error))
-    get_rate_limiter()  # a RATE_LIMIT_STORAGE_URI of an unknown kind stops the start
+    get_rate_limiter()  # made now: a storage whose driver is missing stops the start
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}

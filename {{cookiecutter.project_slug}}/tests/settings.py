@@ -37,7 +37,7 @@ def pin(settings_class: type[BaseSettings], **values: Any) -> None:
 def fresh_settings(**values: object) -> Settings:
     """Settings read anew from the pinned environment, with these values over them, for a host
     that production would accept: as a deployment with these values would have them."""
-    return Settings(_env_file=None, allowed_hosts=["api.example.com"], **values)  # type: ignore[arg-type]
+    return Settings(_env_file=None, **{"allowed_hosts": ["api.example.com"], **values})  # type: ignore[arg-type]
 
 
 NO_RATE_LIMITS = {

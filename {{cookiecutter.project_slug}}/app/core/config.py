@@ -4,6 +4,7 @@ import ipaddress
 import os
 from functools import lru_cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from limits import parse
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -16,6 +17,8 @@ from app.core.environment import DEVELOPMENT, Environment
 from app.core.secret_key import NO_SECRET_KEY, SecretKey
 {%- endif %}
 
+# The storages that the rate limits can count in, with the Redis client the project installs.
+RATE_LIMIT_STORAGES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
 DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
 
 
@@ -168,6 +171,11 @@ class Settings(BaseSettings):
     def _shared_by_the_workers_outside_local_development(
         cls, uri: str, info: ValidationInfo
     ) -> str:
+        if urlsplit(uri).scheme not in RATE_LIMIT_STORAGES:
+            raise ValueError(
+                "must be memory:// or a Redis URL, e.g. redis://host:6379 (or rediss://, "
+                "redis+unix://, redis+sentinel://, redis+cluster://)"
+            )
         workers, environment = info.data.get("web_concurrency", 1), info.data.get("environment")
         if workers > 1 and uri.startswith("memory://") and environment not in DEVELOPMENT:
             raise ValueError(

@@ -6,7 +6,7 @@ again. Here a request that has to wait takes a place in line (asyncio's semaphor
 waiters first in, first out), and the connection handed back goes to the longest waiting.
 
 It overrides two of the pool's private methods, `_do_get` and `_do_return_conn`, and reads
-`_timeout` and `_max_overflow`: checked against SQLAlchemy 2.1 (2.1.9). tests/test_pool.py fails
+`_timeout` and `_max_overflow`: checked against SQLAlchemy 2.1 (2.1.9). tests/db/test_pool.py fails
 if a later release changes how they are called.
 """
 

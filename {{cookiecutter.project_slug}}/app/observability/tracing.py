@@ -65,7 +65,7 @@ def _instrument_libraries() -> None:
     # Wraps SQLAlchemy's engine constructors, so every engine made from now on is traced: the
     # app's engine is made on first use (app/db/session.py), after this. The instrumentation
     # declares SQLAlchemy below 2.1; the events it listens to are the same in 2.1, and
-    # tests/test_tracing.py sees its spans.
+    # tests/observability/test_tracing.py sees its spans.
     SQLAlchemyInstrumentor().instrument(tracer_provider=provider, skip_dep_check=True)
     HTTPXClientInstrumentor().instrument(tracer_provider=provider)
     # The ids go into the log records; the lines themselves stay with app/core/logging.py.

@@ -1,0 +1,106 @@
+"""Settings that would make a deployment misbehave are refused, naming the variable."""
+
+import secrets
+from typing import Literal, get_args, get_origin
+
+import pytest
+from pydantic import ValidationError
+
+from app.core.config import Settings
+from tests.settings import fresh_settings
+
+# A value that each setting refuses where its type alone does not give one. A new setting of text
+# needs a line here, or in FREE_TEXT, or test_every_setting_refuses_a_bad_value_by_name fails.
+BAD_VALUES: dict[str, object] = {
+    "allowed_hosts": [],  # none named, in production
+    "database_url": "mysql://db.example.com/app",
+    "forwarded_allow_ips": "proxy.example.com",
+    "rate_limit_storage_uri": "pigeon://coop",
+    "sign_up_rate_limit": "often",
+    "login_rate_limit": "often",
+    "secret_key": "changeme" * 4,
+    "prometheus_multiproc_dir": "/no/such/folder",
+    # Not in the environment, where the exporter reads them.
+    "otel_exporter_otlp_endpoint": "http://127.0.0.1:4318",
+    "otel_exporter_otlp_traces_endpoint": "http://127.0.0.1:4318/v1/traces",
+}
+FREE_TEXT = {"project_name", "host", "release", "sentry_dsn"}
+# A value of the wrong kind for each type.
+WRONG_KIND: dict[object, object] = {
+    bool: "perhaps",
+    int: "many",
+    float: "many",
+    Literal: "nonsense",
+    list: "not a list",
+}
+
+
+def bad_value(name: str) -> object:
+    if name in BAD_VALUES:
+        return BAD_VALUES[name]
+    annotation = Settings.model_fields[name].annotation
+    for kind in (annotation, *get_args(annotation)):
+        if (get_origin(kind) or kind) in WRONG_KIND:
+            return WRONG_KIND[get_origin(kind) or kind]
+    raise AssertionError(
+        f"{name}: name a value that it refuses in BAD_VALUES, or add it to FREE_TEXT"
+    )
+
+
+def production(**values: object) -> Settings:
+    """Settings that production accepts, with these values over them."""
+    if "secret_key" in Settings.model_fields:
+        values = {"secret_key": secrets.token_urlsafe(32), **values}
+    return fresh_settings(**{"environment": "production", **values})
+
+
+@pytest.mark.parametrize("name", sorted(set(Settings.model_fields) - FREE_TEXT))
+def test_every_setting_refuses_a_bad_value_by_name(name: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        production(**{name: bad_value(name)})
+
+    problems = list(refused.value.errors())
+    named = {
+        problem["loc"] for problem in problems if problem["type"] != "default_factory_not_called"
+    }
+    assert named == {(name,)}, problems
+
+
+def test_a_rate_limit_that_does_not_parse_is_refused() -> None:
+    with pytest.raises(ValidationError, match="sign_up_rate_limit"):
+        fresh_settings(sign_up_rate_limit="often")
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_several_workers_counting_rate_limits_in_memory_are_refused_outside_development(
+    environment: str,
+) -> None:
+    with pytest.raises(ValidationError, match="WEB_CONCURRENCY=2 would allow 2 times every limit"):
+        fresh_settings(
+            environment=environment, web_concurrency=2, rate_limit_storage_uri="memory://"
+        )
+
+
+@pytest.mark.parametrize("environment", ["local", "test"])
+def test_several_workers_may_count_in_memory_in_development(environment: str) -> None:
+    assert fresh_settings(environment=environment, web_concurrency=2).web_concurrency == 2
+
+
+def test_several_workers_sharing_a_storage_are_accepted() -> None:
+    shared = fresh_settings(
+        environment="local", web_concurrency=4, rate_limit_storage_uri="redis://r"
+    )
+
+    assert shared.web_concurrency == 4
+
+
+@pytest.mark.parametrize("proxies", ["not-an-ip", "10.0.0.0/8,proxy.example.com", "10.0.0.1/40"])
+def test_trusted_proxies_must_be_addresses(proxies: str) -> None:
+    with pytest.raises(ValidationError, match="forwarded_allow_ips"):
+        fresh_settings(forwarded_allow_ips=proxies)
+
+
+def test_trusted_proxies_take_addresses_and_networks() -> None:
+    proxies = "127.0.0.1, 10.0.0.0/8,::1"
+
+    assert fresh_settings(forwarded_allow_ips=proxies).forwarded_allow_ips == proxies
