@@ -1,7 +1,7 @@
 """The isolation benchmark runs, says which set-ups isolate, and reports the whole-run figure.
 
 A short run (100 tests, one round, beside the other tests of this run): its figure is printed at
-the end of the run; the README's figures come from `bench/bench.py` run on its own.
+the end of the run; BENCHMARKS.md's figures come from `bench/bench.py` run on its own.
 """
 
 import re
