@@ -93,12 +93,10 @@ def test_the_add_a_resource_recipe_works_as_written(recipe: tuple[Path, str]) ->
     for path in (project / "tests/orders").glob("*.py"):
         path.write_text(renamed(path.read_text()))
 
-    # 5. Run `uv run ruff format .`, then `uv run pytest` and the checks above.
-    assert (
-        "5. Run `uv run ruff format .` (renamed lines may have grown), then `uv run pytest`"
-        in steps
-    )
+    # 5. Run `uv run ruff format . && uv run ruff check --fix .`, then `uv run pytest`.
+    assert "5. Run `uv run ruff format . && uv run ruff check --fix .`" in steps
     assert_succeeds([*tool("ruff"), "format", "--no-cache", "."], project)
+    assert_succeeds([*tool("ruff"), "check", "--fix", "--no-cache", "."], project)
     output = assert_succeeds([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env=QUICK)
     assert_succeeds([*tool("ruff"), "check", "--no-cache", "."], project)
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)

@@ -18,7 +18,7 @@ from tests.rendering import TEMPLATE_DIR, assert_succeeds, render, run, tool
 HEALTH = "{{cookiecutter.project_slug}}/app/api/health.py"
 HEALTH_LINE = "Report that the process is up, without touching the database."
 CHANGED_HEALTH_LINE = "Report that the process answers, without touching the database."
-ADDED = "{{cookiecutter.project_slug}}/docs/operations.md"
+ADDED = "{{cookiecutter.project_slug}}/docs/runbook.md"
 REMOVED = "{{cookiecutter.project_slug}}/.dockerignore"
 
 
@@ -35,8 +35,7 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path
     before = health.read_text()
     assert HEALTH_LINE in before
     health.write_text(before.replace(HEALTH_LINE, CHANGED_HEALTH_LINE))
-    (template / ADDED).parent.mkdir()
-    (template / ADDED).write_text("# Operations\n")
+    (template / ADDED).write_text("# Runbook\n")
     git(template, "rm", "-q", REMOVED)
     git(template, "add", "-A")
     git(template, "commit", "-qm", "A template change")
@@ -44,7 +43,7 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(tmp_path: Path
     cruft("update", "-y", cwd=project)
 
     assert CHANGED_HEALTH_LINE in (project / "app/api/health.py").read_text()
-    assert (project / "docs/operations.md").read_text() == "# Operations\n"
+    assert (project / "docs/runbook.md").read_text() == "# Runbook\n"
     assert not (project / ".dockerignore").exists()
     assert (project / "README.md").read_text().endswith("\nOur own note.\n")
     assert (project / ".env").read_text() == secret
