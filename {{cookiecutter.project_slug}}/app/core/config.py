@@ -64,13 +64,6 @@ class Settings(BaseSettings):
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
     environment: Environment = "local"
-    # /docs (and its assets) and /openapi.json: on in local development, off elsewhere unless asked.
-    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
-    # Host headers the app answers: any in local development; elsewhere they must be named.
-    allowed_hosts: list[str] = Field(
-        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else [],
-        validate_default=True,
-    )
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/{{ cookiecutter.project_slug }}"
     # Each process keeps up to db_pool_size connections and opens up to db_max_overflow more under
@@ -91,6 +84,13 @@ class Settings(BaseSettings):
     # Seconds a request waits for a free connection before it gets 503.
     db_pool_timeout: float = Field(default=5, gt=0)
     cors_origins: list[str] = []
+    # Host headers the app answers: any in local development; elsewhere they must be named.
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else [],
+        validate_default=True,
+    )
+    # /docs (and its assets) and /openapi.json: on in local development, off elsewhere unless asked.
+    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
     max_request_bytes: int = Field(default=1024 * 1024, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # Readable lines in local development, one JSON object per line elsewhere.
@@ -99,16 +99,16 @@ class Settings(BaseSettings):
     )
     # GET /health/ready answers 503 when the database takes longer than this to answer SELECT 1.
     readiness_timeout_seconds: float = Field(default=2, gt=0)
-    # The production server (python -m app.server): where it listens; its worker processes, and
-    # how long one may take to start or to answer the supervisor before it is replaced (importing
-    # the app takes seconds on a busy machine); how long requests in flight get to finish on
-    # SIGTERM; the proxies (addresses or networks, comma-separated; none by default) whose
+    # The production server (python -m app.server): where it listens; how long requests in flight
+    # get to finish on SIGTERM; its worker processes, and how long one may take to start or to
+    # answer the supervisor before it is replaced (importing the app takes seconds on a busy
+    # machine); the proxies (addresses or networks, comma-separated; none by default) whose
     # X-Forwarded-For and X-Forwarded-Proto headers count.
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    graceful_shutdown_seconds: int = Field(default=20, ge=0)
     web_concurrency: int = Field(default=1, ge=1)
     worker_timeout_seconds: int = Field(default=60, ge=1)
-    graceful_shutdown_seconds: int = Field(default=20, ge=0)
     forwarded_allow_ips: Annotated[str, AfterValidator(_networks)] = ""
     # A connection whose request head, or body, has not arrived in this time is closed
     # (app/http_limits.py): a client trickling bytes cannot hold a connection open for ever.
@@ -201,7 +201,14 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     """The settings, read once. A refused setting stops the program (the server, Alembic, a script)
-    with one line that names it, never its value: no traceback for a typo."""
+    with one line that names it, never its value: no traceback for a typo.
+
+    The one way to read them: code that uses a setting calls get_settings() where it needs it, so
+    every part of a process sees the same validated object, and a test changes it in one place.
+    Only what turns settings into something else takes them as an argument (`create_app`, the
+    middleware list, the logging configuration, the server's first line, an exporter), so that a
+    test can build one from other settings without touching the process's own.
+    """
     try:
         return Settings()
     except ValidationError as error:

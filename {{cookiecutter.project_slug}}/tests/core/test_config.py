@@ -1,5 +1,6 @@
 """Settings that would make a deployment misbehave are refused, naming the variable."""
 
+import re
 import secrets
 from typing import Literal, get_args, get_origin
 
@@ -7,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.config import Settings
+from tests.commands import PROJECT_ROOT
 from tests.settings import fresh_settings
 
 # A value that each setting refuses where its type alone does not give one. A new setting of text
@@ -104,3 +106,16 @@ def test_trusted_proxies_take_addresses_and_networks() -> None:
     proxies = "127.0.0.1, 10.0.0.0/8,::1"
 
     assert fresh_settings(forwarded_allow_ips=proxies).forwarded_allow_ips == proxies
+
+
+def test_env_example_names_every_setting_in_the_settings_order() -> None:
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    fields = list(Settings.model_fields)
+    # Each setting is a line of its own (`NAME=value`, or commented out), but for the variables
+    # that the libraries read from the environment, which the comments name.
+    assigned = [name.lower() for name in re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", example, re.M)]
+
+    assert [field for field in fields if field.upper() not in example] == []
+    assert [name for name in assigned if name in fields] == [
+        field for field in fields if field in assigned
+    ]
