@@ -59,9 +59,11 @@ UPGRADES = [
 OWN_NOTE = "# Our own note: the template's update keeps it."
 REVISIONS = "{{cookiecutter.project_slug}}/migrations/versions"
 # The released revisions changed since their release, each only so that projects from every release
-# take the same chain: (release, revision) -> what changed.
+# take the same chain, or to say whom it is for: (release, revision) -> what changed.
 AMENDED_REVISIONS = {
     ("0.1.0", "0001_initial.py"): "with jwt, 0.2.0 moved the items' owner to a revision, 0003",
+    ("0.2.0", "0002_case_insensitive_names.py"): "its first line says that it is for databases "
+    "made before 0.2.0; the code is as released",
     ("0.2.0", "0003_item_owners.py"): "0003 keeps the owner that 0.1.0's 0001 made with jwt, and "
     "on SQLite the AUTOINCREMENT that 0004 gives items when auth is turned on after it",
 }

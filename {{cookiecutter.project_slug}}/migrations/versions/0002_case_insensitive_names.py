@@ -1,4 +1,5 @@
-"""Usernames and emails ignore case: usernames lower-cased, emails NFKC-normalised and lower-cased.
+"""For databases made before 0.2.0 (a newer one has nothing here to change): usernames and emails
+ignore case, usernames lower-cased, emails NFKC-normalised and lower-cased.
 
 Revision ID: 0002
 Revises: 0001
