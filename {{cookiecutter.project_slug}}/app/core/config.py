@@ -64,6 +64,15 @@ class Settings(BaseSettings):
 
     project_name: str = {{ cookiecutter.project_name | tojson }}
     environment: Environment = "local"
+    # The settings whose defaults follow ENVIRONMENT come right after it: pydantic makes no default
+    # from a field once one before it was refused, which would leave their own problems unsaid.
+    # Host headers the app answers: any in local development; elsewhere they must be named.
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else [],
+        validate_default=True,
+    )
+    # /docs (and its assets) and /openapi.json: on in local development, off elsewhere unless asked.
+    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
 {%- if cookiecutter.database == "postgresql" %}
     database_url: str = "postgresql+asyncpg://postgres:postgres@localhost:5432/{{ cookiecutter.project_slug }}"
     # Each process keeps up to db_pool_size connections and opens up to db_max_overflow more under
@@ -84,13 +93,6 @@ class Settings(BaseSettings):
     # Seconds a request waits for a free connection before it gets 503.
     db_pool_timeout: float = Field(default=5, gt=0)
     cors_origins: list[str] = []
-    # Host headers the app answers: any in local development; elsewhere they must be named.
-    allowed_hosts: list[str] = Field(
-        default_factory=lambda data: ["*"] if data["environment"] in DEVELOPMENT else [],
-        validate_default=True,
-    )
-    # /docs (and its assets) and /openapi.json: on in local development, off elsewhere unless asked.
-    api_docs: bool = Field(default_factory=lambda data: data["environment"] in DEVELOPMENT)
     max_request_bytes: int = Field(default=1024 * 1024, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # Readable lines in local development, one JSON object per line elsewhere.

@@ -7,7 +7,7 @@ from typing import Literal, get_args, get_origin
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import Settings
+from app.core.config import Settings, settings_problems
 from tests.commands import PROJECT_ROOT
 from tests.settings import fresh_settings
 
@@ -106,6 +106,18 @@ def test_trusted_proxies_take_addresses_and_networks() -> None:
     proxies = "127.0.0.1, 10.0.0.0/8,::1"
 
     assert fresh_settings(forwarded_allow_ips=proxies).forwarded_allow_ips == proxies
+
+
+def test_every_refused_setting_is_named_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deployment learns of every problem in one start, those of defaults made from ENVIRONMENT
+    # too (production's ALLOWED_HOSTS: none).
+    monkeypatch.delenv("ALLOWED_HOSTS")
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, environment="production", database_url="mysql://db/app")
+
+    line = settings_problems(refused.value)
+    assert "DATABASE_URL: " in line
+    assert "ALLOWED_HOSTS: " in line
 
 
 def test_env_example_names_every_setting_in_the_settings_order() -> None:
