@@ -1,5 +1,6 @@
 """Rendering the template, and the answers the meta suite renders it with."""
 
+import fcntl
 import itertools
 import json
 import os
@@ -246,3 +247,14 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def mypy_strict(project: Path, python_version: str, cache: Path) -> str:
+    """`mypy --strict app tests` in the project, with the run's shared cache (the `mypy_cache`
+    fixture). One mypy at a time per target version: the first fills its part of the cache, which
+    is not made to be written by two at once; the others then check only the project."""
+    with (cache / f"python{python_version}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return assert_succeeds(
+            [*tool("mypy"), "--strict", "--cache-dir", str(cache), "app", "tests"], project
+        )

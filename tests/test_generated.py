@@ -4,7 +4,6 @@ Which combinations each check runs on is set below, from the option groups in te
 (tests/test_render.py proves that the options outside them leave the code alone).
 """
 
-import fcntl
 import re
 import signal
 import subprocess
@@ -35,6 +34,7 @@ from tests.rendering import (
     covering_array,
     environment,
     fullest,
+    mypy_strict,
     render,
     run,
     shared_folder,
@@ -46,13 +46,6 @@ from tests.rendering import (
 def environments(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the other Pythons' environments go."""
     return shared_folder(tmp_path_factory, "pythons")
-
-
-@pytest.fixture(scope="session")
-def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache for the run's workers: later runs reuse what the first learnt about the
-    dependencies (for each target version: mypy keeps a part of its cache per version)."""
-    return shared_folder(tmp_path_factory, "mypy-cache")
 
 
 def unique_slug() -> str:
@@ -178,13 +171,7 @@ def test_code_passes_ruff(answers: Answers, tmp_path: Path) -> None:
 def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: Path) -> None:
     project = render(tmp_path, answers)
 
-    # One mypy at a time per target version: the first fills its part of the cache, which is not
-    # made to be written by two at once; the others then check only the project.
-    with (mypy_cache / f"python{answers['python_version']}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        output = assert_succeeds(
-            [*tool("mypy"), "--strict", "--cache-dir", str(mypy_cache), "app", "tests"], project
-        )
+    output = mypy_strict(project, str(answers["python_version"]), mypy_cache)
 
     assert output.startswith("Success: no issues found")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import QUICK, assert_succeeds, render, tool
+from tests.rendering import CONTEXT, QUICK, assert_succeeds, mypy_strict, render, tool
 
 # The recipe's resource, from the copy of app/items/ that it starts with.
 RENAMES = [("items", "orders"), ("Items", "Orders"), ("item", "order"), ("Item", "Order")]
@@ -36,7 +36,9 @@ def recipe(tmp_path: Path) -> tuple[Path, str]:
 
 
 @pytest.mark.slow
-def test_the_add_a_resource_recipe_works_as_written(recipe: tuple[Path, str]) -> None:
+def test_the_add_a_resource_recipe_works_as_written(
+    recipe: tuple[Path, str], mypy_cache: Path
+) -> None:
     project, steps = recipe
 
     # 1. Copy `app/items/` to `app/orders/` and change the names (`Item` to `Order`, ...).
@@ -100,7 +102,7 @@ def test_the_add_a_resource_recipe_works_as_written(recipe: tuple[Path, str]) ->
     output = assert_succeeds([*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env=QUICK)
     assert_succeeds([*tool("ruff"), "check", "--no-cache", "."], project)
     assert_succeeds([*tool("ruff"), "format", "--check", "--no-cache", "."], project)
-    assert_succeeds([*tool("mypy"), "--strict", "app", "tests"], project)
+    mypy_strict(project, str(CONTEXT["python_version"][0]), mypy_cache)
 
     assert "tests/orders/test_router.py" in assert_succeeds(
         [*tool("pytest"), "-q", "-p", "no:cacheprovider", "--collect-only", "tests/orders"], project
