@@ -16,7 +16,7 @@ from app.core.config import Settings, get_settings
 from app.db.engine import how_to_create
 from app.db.pool import FairPool
 from app.db.session import database_check, get_db, get_engine, unreachable
-from app.main import app, create_app
+from app.main import app, create_app, middleware
 from tests.api_client import client_for
 from tests.commands import BAD_SETTINGS, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL
@@ -79,6 +79,20 @@ def test_a_fixed_path_is_one_routes_alone(method: str, path: str) -> None:
     ]
 
     assert matching == [path]
+
+
+def test_the_layers_are_the_one_list_outermost_first() -> None:
+    # What wraps a request is what middleware() lists, in its order: nothing adds a layer elsewhere.
+    settings = get_settings().model_copy(update={"cors_origins": ["https://a.example"]})
+    listed = [layer.cls for layer in middleware(settings)]
+
+    assert [layer.cls for layer in create_app(settings).user_middleware] == listed
+    assert [getattr(cls, "__name__", None) for cls in listed] == [
+        "CorrelationIdMiddleware",
+        "Reporting",
+        "TrustedHosts",
+        "CORSMiddleware",
+    ]
 
 
 def test_production_refuses_to_start_without_allowed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
