@@ -1,0 +1,144 @@
+"""What being production-ready costs per request: a render beside the same endpoints written bare.
+
+Renders a project (`auth=jwt`), migrates one database, and serves it in turn from:
+- bare: `bench/bare.py`, the same paths, SQL and response shapes with nothing else, under uvicorn
+  with uvloop and httptools;
+- ours: the render's production server (`python -m app.server`, production settings, JSON logs to
+  /dev/null);
+- ours, observed: the same with metrics, tracing (no exporter) and Sentry (no DSN).
+
+Each round starts each server in turn, signs in as one user and loads `GET /health`,
+`GET /users/me`, `GET /items/{id}`, `GET /items/` (20 items) and `POST /items/` with wrk from a
+second process on loopback. Each figure is the best of the rounds; the ratio is ours over bare.
+
+    uv run python bench/overhead.py [--seconds S] [--rounds R] [--connections C]
+        [--database sqlite|postgresql]
+
+Needs wrk (`apt-get install wrk`); PostgreSQL needs TEST_DATABASE_URL.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import wait_until_up
+from bench.throughput import POST_SCRIPT, load, post_item, settings, sign_in
+from tests import postgres
+from tests.rendering import TEMPLATE_DIR, assert_succeeds, environment, render
+
+ENDPOINTS = ["/health", "/users/me", "/items/{id}", "/items/", "POST /items/"]
+PORT = 8792
+OBSERVED = {"use_metrics": True, "use_tracing": True, "use_sentry": True}
+
+
+@contextmanager
+def serving(command: list[str], folder: Path, env: dict[str, str]) -> Iterator[str]:
+    """The command's server, started in the folder with these settings; yields its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, *command],
+        cwd=folder,
+        env=environment(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{PORT}"
+    try:
+        wait_until_up(server, base_url)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=5, help="seconds per endpoint (5)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds; the best counts (2)")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections (32)")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    database = args.database or ("postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite")
+
+    best: dict[tuple[str, str], tuple[float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        answers = {"database": database, "auth": "jwt"}
+        ours = render(Path(tmp) / "ours", answers)
+        observed = render(Path(tmp) / "observed", {**answers, **OBSERVED})
+        if database == "sqlite":
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'overhead.db'}"
+        else:
+            name = f"overhead_{uuid.uuid4().hex[:8]}"
+            url = stack.enter_context(postgres.new_database(postgres.server_url(), name))
+        env = {
+            **settings(url, PORT),
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "PYTHONPATH": str(TEMPLATE_DIR),
+        }
+        assert_succeeds([sys.executable, "-m", "alembic", "upgrade", "head"], ours, env)
+        bare = ["-m", "uvicorn", "bench.bare:app", "--port", str(PORT), "--loop", "uvloop"]
+        bare += ["--http", "httptools", "--log-level", "warning", "--no-access-log"]
+        servers = {
+            "bare": (bare, TEMPLATE_DIR),
+            "ours": (["-m", "app.server"], ours),
+            "ours, observed": (["-m", "app.server"], observed),
+        }
+        with serving(*servers["ours"], env) as base_url:
+            token = sign_in(base_url)
+            item = post_item(base_url, token)
+            for _ in range(19):
+                post_item(base_url, token)
+        script = Path(tmp) / "post.lua"
+        script.write_text(POST_SCRIPT)
+        for _ in range(args.rounds):
+            for server, (command, folder) in servers.items():
+                with serving(command, folder, env) as base_url:
+                    for endpoint in ENDPOINTS:
+                        path = endpoint.removeprefix("POST ").replace("{id}", str(item))
+                        posting = endpoint.startswith("POST")
+                        figures = load(
+                            base_url + path,
+                            args.seconds,
+                            args.connections,
+                            script if posting else None,
+                            token,
+                        )
+                        key = (server, endpoint)
+                        if key not in best or figures[0] > best[key][0]:
+                            best[key] = figures
+
+    print(
+        f"{database}: one server process each, wrk with {args.connections} connections on "
+        f"loopback, {args.seconds} s per endpoint, best of {args.rounds} interleaved rounds"
+    )
+    print()
+    header = "| endpoint |"
+    for server in servers:
+        header += f" {server} req/s | p50 ms | p99 ms |"
+        if server != "bare":
+            header += " /bare |"
+    print(header)
+    print("| --- |" + " ---: |" * (header.count("|") - 2))
+    for endpoint in ENDPOINTS:
+        row = f"| `{endpoint}` |"
+        for server in servers:
+            rate, p50, p99 = best[(server, endpoint)]
+            row += f" {rate:.0f} | {p50:.1f} | {p99:.1f} |"
+            if server != "bare":
+                row += f" {rate / best[('bare', endpoint)][0]:.2f} |"
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
