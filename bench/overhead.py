@@ -21,43 +21,22 @@ import argparse
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import wait_until_up
+from bench.server import serving
 from bench.throughput import POST_SCRIPT, load, post_item, settings, sign_in
 from tests import postgres
-from tests.rendering import TEMPLATE_DIR, assert_succeeds, environment, render
+from tests.rendering import TEMPLATE_DIR, assert_succeeds, render
 
 ENDPOINTS = ["/health", "/users/me", "/items/{id}", "/items/", "POST /items/"]
 PORT = 8792
 OBSERVED = {"use_metrics": True, "use_tracing": True, "use_sentry": True}
-
-
-@contextmanager
-def serving(command: list[str], folder: Path, env: dict[str, str]) -> Iterator[str]:
-    """The command's server, started in the folder with these settings; yields its base URL."""
-    server = subprocess.Popen(
-        [sys.executable, *command],
-        cwd=folder,
-        env=environment(env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{PORT}"
-    try:
-        wait_until_up(server, base_url)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -25,16 +25,15 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import wait_until_up
+from bench.server import serving
 from tests import postgres
-from tests.rendering import assert_succeeds, environment, render
+from tests.rendering import assert_succeeds, render
 
 STACKS = {"asyncio+h11": ["--loop", "asyncio", "--http", "h11"], "uvloop+httptools": []}
 ENDPOINTS = ["/health", "/items/{id}", "/items/", "POST /items/", "/users/me"]
@@ -56,27 +55,6 @@ def settings(database_url: str, port: int) -> dict[str, str]:
         "PORT": str(port),
         "LOG_FORMAT": "json",
     }
-
-
-@contextmanager
-def serving(project: Path, env: dict[str, str], stack: list[str]) -> Iterator[str]:
-    """The project served by one uvicorn process with the given stack; yields its base URL."""
-    port = env["PORT"]
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", port, *stack]
-    server = subprocess.Popen(
-        command,
-        cwd=project,
-        env=environment(env),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(server, base_url)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def call(base_url: str, path: str, body: bytes, content_type: str, token: str = "") -> Any:
@@ -155,7 +133,8 @@ def main() -> None:
             assert_succeeds([sys.executable, "-m", "alembic", "upgrade", "head"], project, env)
             for _ in range(args.rounds):
                 for stack_name, options in stacks.items():
-                    with serving(project, env, options) as base_url:
+                    uvicorn = ["-m", "uvicorn", "app.main:app", "--port", env["PORT"], *options]
+                    with serving(uvicorn, project, env) as base_url:
                         token = sign_in(base_url)
                         item = post_item(base_url, token)
                         for _ in range(19):
