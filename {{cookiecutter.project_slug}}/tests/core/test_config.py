@@ -68,11 +68,6 @@ def test_every_setting_refuses_a_bad_value_by_name(name: str) -> None:
     assert named == {(name,)}, problems
 
 
-def test_a_rate_limit_that_does_not_parse_is_refused() -> None:
-    with pytest.raises(ValidationError, match="sign_up_rate_limit"):
-        fresh_settings(sign_up_rate_limit="often")
-
-
 @pytest.mark.parametrize("environment", ["staging", "production"])
 def test_several_workers_counting_rate_limits_in_memory_are_refused_outside_development(
     environment: str,
