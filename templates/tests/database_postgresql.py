@@ -119,6 +119,41 @@ def freezable(url: str) -> Iterator[tuple[str, Callable[[bool], None]]]:
         yield relayed.render_as_string(hide_password=False), relay.freeze
 
 
+class RoundTrips:
+    """Counts round trips to PostgreSQL in what the server sends: it ends each answer with one
+    ReadyForQuery message. A message is a type byte, then its length (4 bytes, big-endian,
+    itself included), then the rest."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def watcher(self) -> Callable[[bytes], None]:
+        """What reads one connection's bytes, split into messages however they arrive."""
+        unread = bytearray()
+
+        def read(data: bytes) -> None:
+            unread.extend(data)
+            while len(unread) >= 5:
+                length = 1 + int.from_bytes(unread[1:5])
+                if len(unread) < length:
+                    return
+                self.count += unread[0] == ord("Z")
+                del unread[:length]
+
+        return read
+
+
+@contextmanager
+def counted(url: str) -> Iterator[tuple[str, RoundTrips]]:
+    """The URL of the database through a relay on loopback that counts its round trips, without
+    TLS (which would hide them)."""
+    server = make_url(url)
+    round_trips = RoundTrips()
+    with Relay(server.host or "localhost", server.port or 5432, round_trips.watcher) as relay:
+        relayed = server.set(host="127.0.0.1", port=relay.port, query={"ssl": "disable"})
+        yield relayed.render_as_string(hide_password=False), round_trips
+
+
 @pytest.fixture(scope="session")
 def test_database() -> Iterator[str]:
     with _own_database(DATABASE_NAME) as url:

@@ -1,17 +1,22 @@
 """A relay on loopback to a TCP server, which can stop passing bytes: for a client that goes
 through it, the server is frozen, as SIGSTOP leaves one (connections are accepted, nothing is
-answered), while the server itself, which other tests share, runs on."""
+answered), while the server itself, which other tests share, runs on. It can also show what the
+server sends to whoever reads it."""
 
 import asyncio
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, Self
 
+# Made for each connection: it sees every chunk of bytes the server sends on it, in order.
+Watcher = Callable[[], Callable[[bytes], None]]
+
 
 class Relay:
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, watcher: Watcher | None = None) -> None:
         self.target = (host, port)
+        self._watcher = watcher
         self.port = 0
         self._flowing = asyncio.Event()
         self._loop = asyncio.new_event_loop()
@@ -54,12 +59,22 @@ class Relay:
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         server_reader, server_writer = await asyncio.open_connection(*self.target)
         self._writers |= {writer, server_writer}
-        await asyncio.gather(self._pipe(reader, server_writer), self._pipe(server_reader, writer))
+        watch = self._watcher() if self._watcher else None
+        await asyncio.gather(
+            self._pipe(reader, server_writer), self._pipe(server_reader, writer, watch)
+        )
 
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        watch: Callable[[bytes], None] | None = None,
+    ) -> None:
         try:
             while data := await reader.read(65536):
                 await self._flowing.wait()
+                if watch:
+                    watch(data)  # before the client has it, so counts are whole when it answers
                 writer.write(data)
                 await writer.drain()
         except ConnectionError:

@@ -9,6 +9,7 @@ from httpx import ASGITransport, AsyncClient, Response
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
 from starlette.routing import Match
 from starlette.types import ASGIApp
 
@@ -166,6 +167,31 @@ async def test_no_free_database_connection_is_503_with_retry_after(
     finally:
         app.dependency_overrides.pop(get_db, None)
         await busy.dispose()
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+
+
+async def test_a_connection_lost_during_a_request_is_503_with_retry_after(
+    started_app: ASGIApp, engine: AsyncEngine
+) -> None:
+    lost = create_async_engine(engine.url, poolclass=NullPool)
+
+    async def session_whose_connection_is_lost() -> AsyncIterator[AsyncSession]:
+        async with AsyncSession(lost) as session:
+            connection = await (await session.connection()).get_raw_connection()
+            assert connection.driver_connection is not None
+            await connection.driver_connection.close()
+            yield session
+
+    app.dependency_overrides[get_db] = session_whose_connection_is_lost
+    transport = ASGITransport(started_app)
+    try:
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            response = await client.get("/items/")
+    finally:
+        app.dependency_overrides.pop(get_db, None)
+        await lost.dispose()
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"

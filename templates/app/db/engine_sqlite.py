@@ -51,6 +51,12 @@ def _foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor.close()
 
 
+def for_reads(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for requests that only read: as it is (SQLite's driver begins a transaction
+    only before a statement that writes)."""
+    return engine
+
+
 def how_to_create(url: str) -> str:
     """How to make the database that url names, for a one-line error."""
     return (

@@ -50,17 +50,22 @@ async def database_busy(request: Request, exc: Exception) -> JSONResponse:
 async def database_unreachable(request: Request, exc: Exception) -> JSONResponse:
     """503 when the database could not be reached or did not answer in time: no connection could
     be opened (the driver's OSError, or its refusal, which SQLAlchemy wraps without a statement),
-    a statement timed out (asyncpg's TimeoutError), or a lock was not granted in time (SQLite's
-    "database is locked"). Logged as one line that names the database and what went wrong. Any
-    other database error stays a 500 with its traceback."""
-    if isinstance(exc, DBAPIError) and exc.statement is not None and not _waited_too_long(exc):
+    the connection was lost during a statement (the pool replaces it), a statement timed out
+    (asyncpg's TimeoutError), or a lock was not granted in time (SQLite's "database is locked").
+    Logged as one line that names the database and what went wrong. Any other database error
+    stays a 500 with its traceback."""
+    if isinstance(exc, DBAPIError) and exc.statement is not None and not _unavailable(exc):
         raise exc
     logger.warning(unreachable(get_settings().database_url, exc))
     return try_again_shortly("The database is unavailable: try again shortly.")
 
 
-def _waited_too_long(error: DBAPIError) -> bool:
-    return isinstance(error.orig, TimeoutError) or "database is locked" in str(error.orig)
+def _unavailable(error: DBAPIError) -> bool:
+    return (
+        error.connection_invalidated
+        or isinstance(error.orig, TimeoutError)
+        or "database is locked" in str(error.orig)
+    )
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -5,13 +5,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from functools import cache
 
+from fastapi import Request
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
-from app.db.engine import create_engine, how_to_create
+from app.db.engine import create_engine, for_reads, how_to_create
 
 # What connecting can raise: the driver's OSError (no server), or its refusal, wrapped.
 CONNECTION_ERRORS = (OSError, SQLAlchemyError)
@@ -22,13 +23,27 @@ def get_engine() -> AsyncEngine:
     return create_engine(get_settings().database_url)
 
 
+# RFC 9110's safe methods: a request of one of these changes nothing.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @cache
 def get_sessionmaker() -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(get_engine(), expire_on_commit=False)
 
 
-async def get_db() -> AsyncIterator[AsyncSession]:
-    async with get_sessionmaker()() as session:
+@cache
+def get_read_sessionmaker() -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(for_reads(get_engine()), expire_on_commit=False)
+
+
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's session. A request that changes something (POST, PUT, PATCH, DELETE) writes
+    in a transaction that the code commits. A safe one only reads, each statement on its own: no
+    BEGIN and ROLLBACK around it (app/db/engine.py), so a route that answers a GET must not write.
+    """
+    sessions = get_read_sessionmaker() if request.method in SAFE_METHODS else get_sessionmaker()
+    async with sessions() as session:
         yield session
 
 
