@@ -1,43 +1,58 @@
-"""The benchmark's floor: a render's endpoints (`auth=jwt`) written as plainly as FastAPI and
-SQLAlchemy allow, on the render's own tables and tokens.
+"""The benchmark's bare app: a render's endpoints (`auth=jwt`) written as plainly as FastAPI and
+SQLAlchemy allow, as their tutorials write them, on the render's own tables and tokens.
 
 The same paths, SQL and response shapes as the render: `GET /health`, `GET /users/me` (a bearer
-token's user), `GET /items/{id}`, `GET /items/` (20 by id) and `POST /items/` (owned by the token's
-user). Nothing else: no middleware, no rate limits, no logging, no error handlers, one connection
-per request from SQLAlchemy's default pool.
+token's user, read from the database), `GET /items/{id}`, `GET /items/` (20 by id) and
+`POST /items/` (owned by the token's user, read first), through one ORM session per request.
+Nothing else: no middleware, no rate limits, no logging, no error handlers, SQLAlchemy's default
+pool, a transaction for every request.
 
     DATABASE_URL=... SECRET_KEY=... uvicorn bench.bare:app --loop uvloop --http httptools
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Annotated
 
 import jwt
 from fastapi import Depends, FastAPI, Header, HTTPException, status
-from pydantic import BaseModel
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-metadata = MetaData()
-users = Table(
-    "users", metadata, Column("id", Integer, primary_key=True), Column("username", String),
-    Column("email", String),
-)  # fmt: skip
-items = Table(
-    "items", metadata, Column("id", Integer, primary_key=True), Column("name", String),
-    Column("description", String), Column("price", Float), Column("owner_id", Integer),
-)  # fmt: skip
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str]
+    email: Mapped[str]
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    description: Mapped[str | None]
+    price: Mapped[float]
+    owner_id: Mapped[int]
+
+
 engine = create_async_engine(os.environ["DATABASE_URL"], pool_size=10, max_overflow=0)
+sessions = async_sessionmaker(engine, expire_on_commit=False)
 SECRET_KEY = os.environ["SECRET_KEY"]
 
 
-async def connection() -> AsyncIterator[AsyncConnection]:
-    async with engine.connect() as opened:
-        yield opened
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with sessions() as session:
+        yield session
 
 
-Connection = Annotated[AsyncConnection, Depends(connection)]
+Session = Annotated[AsyncSession, Depends(get_session)]
 
 
 def user_id(authorization: Annotated[str, Header()]) -> int:
@@ -51,6 +66,16 @@ def user_id(authorization: Annotated[str, Header()]) -> int:
 UserId = Annotated[int, Depends(user_id)]
 
 
+async def current_user(session: Session, me: UserId) -> UserRow:
+    user = await session.get(UserRow, me)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED)
+    return user
+
+
+CurrentUser = Annotated[UserRow, Depends(current_user)]
+
+
 class ItemIn(BaseModel):
     name: str
     description: str | None = None
@@ -58,6 +83,7 @@ class ItemIn(BaseModel):
 
 
 class Item(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: int
     name: str
     description: str | None
@@ -66,6 +92,7 @@ class Item(BaseModel):
 
 
 class User(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: int
     username: str
     email: str
@@ -79,32 +106,28 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.get("/users/me")
-async def read_me(db: Connection, me: UserId) -> User:
-    row = (await db.execute(select(users).where(users.c.id == me))).one_or_none()
-    if row is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED)
-    return User.model_validate(row._mapping)
+@app.get("/users/me", response_model=User)
+async def read_me(me: CurrentUser) -> UserRow:
+    return me
 
 
-@app.get("/items/{item_id}")
-async def read_item(item_id: int, db: Connection) -> Item:
-    row = (await db.execute(select(items).where(items.c.id == item_id))).one_or_none()
-    if row is None:
+@app.get("/items/{item_id}", response_model=Item)
+async def read_item(item_id: int, session: Session) -> ItemRow:
+    item = await session.get(ItemRow, item_id)
+    if item is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND)
-    return Item.model_validate(row._mapping)
+    return item
 
 
-@app.get("/items/")
-async def list_items(db: Connection, offset: int = 0, limit: int = 20) -> list[Item]:
-    rows = await db.execute(select(items).order_by(items.c.id).offset(offset).limit(limit))
-    return [Item.model_validate(row._mapping) for row in rows]
+@app.get("/items/", response_model=list[Item])
+async def list_items(session: Session, offset: int = 0, limit: int = 20) -> Sequence[ItemRow]:
+    items = await session.scalars(select(ItemRow).order_by(ItemRow.id).offset(offset).limit(limit))
+    return items.all()
 
 
-@app.post("/items/", status_code=status.HTTP_201_CREATED)
-async def create_item(item: ItemIn, db: Connection, me: UserId) -> Item:
-    row = (
-        await db.execute(insert(items).values(**item.model_dump(), owner_id=me).returning(items))
-    ).one()
-    await db.commit()
-    return Item.model_validate(row._mapping)
+@app.post("/items/", status_code=status.HTTP_201_CREATED, response_model=Item)
+async def create_item(item_in: ItemIn, session: Session, me: CurrentUser) -> ItemRow:
+    item = ItemRow(**item_in.model_dump(), owner_id=me.id)
+    session.add(item)
+    await session.commit()
+    return item

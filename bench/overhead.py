@@ -1,15 +1,18 @@
 """What being production-ready costs per request: a render beside the same endpoints written bare.
 
 Renders a project (`auth=jwt`), migrates one database, and serves it in turn from:
-- bare: `bench/bare.py`, the same paths, SQL and response shapes with nothing else, under uvicorn
-  with uvloop and httptools;
+- floor (PostgreSQL only): `bench/floor.py`, Starlette with one asyncpg query per request and
+  nothing else, under uvicorn with uvloop and httptools;
+- bare: `bench/bare.py`, the same paths, SQL and response shapes as the render, as plainly as
+  FastAPI and SQLAlchemy allow, under the same uvicorn;
 - ours: the render's production server (`python -m app.server`, production settings, JSON logs to
   /dev/null);
 - ours, observed: the same with metrics, tracing (no exporter) and Sentry (no DSN).
 
 Each round starts each server in turn, signs in as one user and loads `GET /health`,
 `GET /users/me`, `GET /items/{id}`, `GET /items/` (20 items) and `POST /items/` with wrk from a
-second process on loopback. Each figure is the best of the rounds; the ratio is ours over bare.
+second process on loopback. Each figure is the best of the rounds; the ratios are over bare and
+over the floor.
 
     uv run python bench/overhead.py [--seconds S] [--rounds R] [--connections C]
         [--database sqlite|postgresql]
@@ -66,13 +69,13 @@ def main() -> None:
             "PYTHONPATH": str(TEMPLATE_DIR),
         }
         assert_succeeds([sys.executable, "-m", "alembic", "upgrade", "head"], ours, env)
-        bare = ["-m", "uvicorn", "bench.bare:app", "--port", str(PORT), "--loop", "uvloop"]
-        bare += ["--http", "httptools", "--log-level", "warning", "--no-access-log"]
         servers = {
-            "bare": (bare, TEMPLATE_DIR),
+            "bare": (plain_uvicorn("bench.bare:app"), TEMPLATE_DIR),
             "ours": (["-m", "app.server"], ours),
             "ours, observed": (["-m", "app.server"], observed),
         }
+        if database == "postgresql":
+            servers = {"floor": (plain_uvicorn("bench.floor:app"), TEMPLATE_DIR), **servers}
         with serving(*servers["ours"], env) as base_url:
             token = sign_in(base_url)
             item = post_item(base_url, token)
@@ -102,21 +105,28 @@ def main() -> None:
         f"loopback, {args.seconds} s per endpoint, best of {args.rounds} interleaved rounds"
     )
     print()
-    header = "| endpoint |"
-    for server in servers:
-        header += f" {server} req/s | p50 ms | p99 ms |"
-        if server != "bare":
-            header += " /bare |"
-    print(header)
-    print("| --- |" + " ---: |" * (header.count("|") - 2))
+    bases = [base for base in ("bare", "floor") if base in servers]
+    print(
+        "| endpoint | server | req/s | p50 ms | p99 ms | p99/p50 |"
+        + "".join(f" /{base} |" for base in bases)
+    )
+    print("| --- | --- |" + " ---: |" * (4 + len(bases)))
     for endpoint in ENDPOINTS:
-        row = f"| `{endpoint}` |"
         for server in servers:
             rate, p50, p99 = best[(server, endpoint)]
-            row += f" {rate:.0f} | {p50:.1f} | {p99:.1f} |"
-            if server != "bare":
-                row += f" {rate / best[('bare', endpoint)][0]:.2f} |"
-        print(row)
+            row = f"| `{endpoint}` | {server} | {rate:.0f} | {p50:.1f} | {p99:.1f} |"
+            row += f" {p99 / p50:.1f} |"
+            for base in bases:
+                row += f" {rate / best[(base, endpoint)][0]:.2f} |"
+            print(row)
+
+
+def plain_uvicorn(app: str) -> list[str]:
+    """Arguments for uvicorn serving app on the benchmark's port: uvloop, httptools, no logs."""
+    return [
+        "-m", "uvicorn", app, "--port", str(PORT), "--loop", "uvloop", "--http", "httptools",
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -34,7 +34,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.head_bytes = 0  # the request line's and headers' bytes, as parsed
         self.header_count = 0
         self.refused = False  # the head went past a bound: the app never sees the request
-        self.deadline: asyncio.TimerHandle | None = None
+        # When the connection is closed unless the head or body in progress has arrived; None
+        # while nothing is awaited. One timer checks it, and moves itself only when it fires
+        # early: a timer for each request would cost every request two.
+        self.deadline: float | None = None
+        self.timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -42,6 +46,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_deadline()
+        if self.timer is not None:
+            self.timer.cancel()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -91,15 +97,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         return not self.refused
 
     def _close_after(self, seconds: float) -> None:
-        self._cancel_deadline()
-        self.deadline = self.loop.call_later(seconds, self._too_slow)
+        self.deadline = self.loop.time() + seconds
+        if self.timer is None or self.timer.when() > self.deadline:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = self.loop.call_at(self.deadline, self._check_deadline)
 
     def _cancel_deadline(self) -> None:
-        if self.deadline is not None:
-            self.deadline.cancel()
-            self.deadline = None
-
-    def _too_slow(self) -> None:
         self.deadline = None
-        if not self.transport.is_closing():
+
+    def _check_deadline(self) -> None:
+        self.timer = None
+        if self.deadline is None:
+            return
+        if self.loop.time() < self.deadline:  # moved on since the timer was set
+            self.timer = self.loop.call_at(self.deadline, self._check_deadline)
+        elif not self.transport.is_closing():
+            self.deadline = None
             self.transport.close()

@@ -29,7 +29,7 @@ from app.items import router as items_router
 from app.middleware.access_log import log_access
 from app.middleware.hosts import TrustedHosts
 from app.middleware.reporting import Reporting
-from app.middleware.request_id import REQUEST_ID_HEADER, is_sane_request_id
+from app.middleware.request_id import REQUEST_ID_HEADER, is_sane_request_id, new_request_id
 {%- if cookiecutter.use_metrics or cookiecutter.use_tracing or cookiecutter.use_sentry %}
 from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry" if cookiecutter.use_sentry, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
 {%- endif %}
@@ -76,6 +76,7 @@ def middleware(settings: Settings) -> list[Middleware]:
             CorrelationIdMiddleware,
             header_name=REQUEST_ID_HEADER,
             validator=is_sane_request_id,
+            generator=new_request_id,
             update_request_header=False,  # the app reads the id from its context, not the headers
         ),
         # Once it is answered, or has failed: its access line, and its count and time where the
