@@ -3,6 +3,7 @@ production (app/db/session.py): no route that answers one may write, or its writ
 committed at once, with nothing to roll back on an error."""
 
 import re
+from collections.abc import Callable
 
 from httpx import AsyncClient
 from sqlalchemy import event
@@ -28,7 +29,10 @@ async def test_no_route_that_answers_a_get_writes(
     def note_flush(session: Session, *_: object) -> None:
         writes.extend(repr(row) for row in (*session.new, *session.dirty, *session.deleted))
 
-    listeners = [("do_orm_execute", note_statement), ("before_flush", note_flush)]
+    listeners: list[tuple[str, Callable[..., None]]] = [
+        ("do_orm_execute", note_statement),
+        ("before_flush", note_flush),
+    ]
     for name, listener in listeners:
         event.listen(db_session.sync_session, name, listener)
     try:
