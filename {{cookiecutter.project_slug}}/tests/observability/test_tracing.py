@@ -57,6 +57,8 @@ async def test_a_request_is_a_server_span_with_its_sql_statements_as_children(
     assert any(span.name.upper().startswith("SELECT") for span in children), [
         s.name for s in finished
     ]
+    # The statements, and no span of their own for the ASGI messages (`http send`, `http receive`)
+    assert {span.kind for span in children} == {SpanKind.CLIENT}, [s.name for s in children]
     trace_id = format(server.context.trace_id, "032x")
     access = [line for line in log_lines() if line.get("name") == "app.access"]
     assert [line["otelTraceID"] for line in access] == [trace_id]
