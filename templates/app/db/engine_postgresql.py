@@ -37,8 +37,8 @@ def _replace_if_closed(_dbapi_connection: Any, record: ConnectionPoolEntry, _pro
     SQLAlchemy's pre-ping would cost three round trips per request (BEGIN, a query, ROLLBACK).
     A connection lost without a word (a network that drops packets) fails its request once, a 503,
     and the pool then replaces every connection it holds."""
-    closed = record.driver_connection is None or record.driver_connection.is_closed()
-    if closed:
+    connection = record.driver_connection
+    if connection is None or connection.is_closed():
         raise exc.DisconnectionError("the server closed the connection")
 
 
