@@ -39,7 +39,7 @@ async def test_no_route_that_answers_a_get_writes(
         answered = {}
         for path, operations in app.openapi()["paths"].items():
             if "get" in operations:
-                url = re.sub(r"\{(\w+)\}", lambda name: str(ids.get(name[1], 1)), path)
+                url = re.sub(r"\{(\w+)\}", lambda found: str(ids.get(found[1], 1)), path)
                 answered[path] = (await async_client.get(url)).status_code
     finally:
         for name, listener in listeners:
