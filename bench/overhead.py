@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import serving
-from bench.throughput import POST_SCRIPT, load, post_item, settings, sign_in
+from bench.throughput import POST_SCRIPT, Figures, load_each, seed, settings
 from tests import postgres
 from tests.rendering import TEMPLATE_DIR, assert_succeeds, render
 
@@ -53,7 +53,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     database = args.database or ("postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite")
 
-    best: dict[tuple[str, str], tuple[float, float, float]] = {}
+    best: dict[tuple[str, str], Figures] = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         answers = {"database": database, "auth": "jwt"}
         ours = render(Path(tmp) / "ours", answers)
@@ -77,28 +77,18 @@ def main() -> None:
         if database == "postgresql":
             servers = {"floor": (plain_uvicorn("bench.floor:app"), TEMPLATE_DIR), **servers}
         with serving(*servers["ours"], env) as base_url:
-            token = sign_in(base_url)
-            item = post_item(base_url, token)
-            for _ in range(19):
-                post_item(base_url, token)
+            token, item = seed(base_url)
         script = Path(tmp) / "post.lua"
         script.write_text(POST_SCRIPT)
         for _ in range(args.rounds):
             for server, (command, folder) in servers.items():
                 with serving(command, folder, env) as base_url:
-                    for endpoint in ENDPOINTS:
-                        path = endpoint.removeprefix("POST ").replace("{id}", str(item))
-                        posting = endpoint.startswith("POST")
-                        figures = load(
-                            base_url + path,
-                            args.seconds,
-                            args.connections,
-                            script if posting else None,
-                            token,
-                        )
+                    loaded = load_each(
+                        base_url, ENDPOINTS, item, token, script, args.seconds, args.connections
+                    )
+                    for endpoint, figures in loaded:
                         key = (server, endpoint)
-                        if key not in best or figures[0] > best[key][0]:
-                            best[key] = figures
+                        best[key] = max(best.get(key, figures), figures)  # by req/s
 
     print(
         f"{database}: one server process each, wrk with {args.connections} connections on "

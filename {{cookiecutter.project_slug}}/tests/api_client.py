@@ -68,14 +68,24 @@ def app_with_a_failing_route() -> FastAPI:
     return served
 
 
-async def request_every_operation(client: AsyncClient) -> list[tuple[str, str]]:
-    """Send one request to every operation in the app's OpenAPI schema, each path parameter 1;
-    return the operations, as (method, path template)."""
-    operations = [
+def operations() -> list[tuple[str, str]]:
+    """Every operation in the app's OpenAPI schema, as (method, path template)."""
+    return [
         (method.upper(), template)
         for template, methods in app.openapi()["paths"].items()
         for method in methods
     ]
-    for method, template in operations:
-        await client.request(method, re.sub(r"\{\w+\}", "1", template))
-    return operations
+
+
+def filled(template: str, **ids: int) -> str:
+    """The path template with each parameter that ids names given its id, and any other 1."""
+    return re.sub(r"\{(\w+)\}", lambda found: str(ids.get(found[1], 1)), template)
+
+
+async def request_every_operation(client: AsyncClient) -> list[tuple[str, str]]:
+    """Send one request to every operation in the app's OpenAPI schema, each path parameter 1;
+    return the operations, as (method, path template)."""
+    sent = operations()
+    for method, template in sent:
+        await client.request(method, filled(template))
+    return sent

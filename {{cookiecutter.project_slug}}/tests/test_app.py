@@ -18,7 +18,7 @@ from app.db.engine import how_to_create
 from app.db.pool import FairPool
 from app.db.session import database_check, get_db, get_engine, unreachable
 from app.main import app, create_app, middleware
-from tests.api_client import client_for
+from tests.api_client import client_for, operations
 from tests.commands import BAD_SETTINGS, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL
 
@@ -63,12 +63,7 @@ async def test_lifespan_disposes_the_engine_at_shutdown() -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [
-        (method.upper(), path)
-        for path, operations in app.openapi()["paths"].items()
-        if "{" not in path
-        for method in operations
-    ],
+    [(method, path) for method, path in operations() if "{" not in path],
 )
 def test_a_fixed_path_is_one_routes_alone(method: str, path: str) -> None:
     # So that the order in which routers are included never decides (`/users/me` and `/users/{id}`).
@@ -157,15 +152,10 @@ async def test_no_free_database_connection_is_503_with_retry_after(
         async with AsyncSession(busy) as session:
             yield session
 
-    app.dependency_overrides[get_db] = busy_session
     try:
-        async with (
-            busy.connect(),
-            AsyncClient(transport=ASGITransport(started_app), base_url="http://test") as client,
-        ):
-            response = await client.get("/items/")
+        async with busy.connect():
+            response = await list_items_with(started_app, busy_session)
     finally:
-        app.dependency_overrides.pop(get_db, None)
         await busy.dispose()
 
     assert response.status_code == 503
@@ -184,17 +174,26 @@ async def test_a_connection_lost_during_a_request_is_503_with_retry_after(
             await connection.driver_connection.close()
             yield session
 
-    app.dependency_overrides[get_db] = session_whose_connection_is_lost
-    transport = ASGITransport(started_app)
     try:
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            response = await client.get("/items/")
+        response = await list_items_with(started_app, session_whose_connection_is_lost)
     finally:
-        app.dependency_overrides.pop(get_db, None)
         await lost.dispose()
 
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
+
+
+async def list_items_with(
+    started_app: ASGIApp, sessions: Callable[[], AsyncIterator[AsyncSession]]
+) -> Response:
+    """`GET /items/` from the started app, its session made by `sessions` instead of get_db."""
+    app.dependency_overrides[get_db] = sessions
+    try:
+        transport = ASGITransport(started_app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/items/")
+    finally:
+        app.dependency_overrides.pop(get_db, None)
 
 
 @pytest.mark.live
