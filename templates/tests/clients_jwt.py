@@ -1,16 +1,20 @@
 """The clients that tests send their requests with, signed in or not: a plugin (see conftest.py)."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
-from app.auth.tokens import create_access_token
+from app.auth import service as auth_service
+from app.db.engine import create_engine
 from app.users.models import User
 from tests import factories
 from tests.api_client import client_for
+from tests.auth.accounts import promote
 
 
 @pytest.fixture
@@ -18,13 +22,35 @@ async def current_user(db_session: AsyncSession) -> User:
     return await factories.create_user(db_session)
 
 
+@asynccontextmanager
+async def signed_in_client(
+    app: ASGIApp, session: AsyncSession, user: User
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as the user, in a session of its own, whose requests use `session`."""
+    async with client_for(app, session) as client:
+        tokens = await auth_service.start_session(session, user.id)
+        client.headers["Authorization"] = f"Bearer {tokens.access_token}"
+        yield client
+
+
 @pytest.fixture
 async def async_client(
     started_app: ASGIApp, db_session: AsyncSession, current_user: User
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as `current_user`, whose requests use the test's session."""
-    async with client_for(started_app, db_session) as client:
-        client.headers["Authorization"] = f"Bearer {create_access_token(current_user.id)}"
+    async with signed_in_client(started_app, db_session, current_user) as client:
+        yield client
+
+
+@pytest.fixture
+async def admin_client(
+    started_app: ASGIApp, db_session: AsyncSession
+) -> AsyncIterator[AsyncClient]:
+    """A client signed in as an admin, who may use every route, whose requests use the test's
+    session."""
+    admin = await factories.create_user(db_session)
+    await promote(db_session, admin.id)
+    async with signed_in_client(started_app, db_session, admin) as client:
         yield client
 
 
@@ -37,9 +63,22 @@ async def anonymous_client(
         yield client
 
 
-async def live_owner_headers(client: AsyncClient) -> dict[str, str]:
+async def live_owner_headers(client: AsyncClient, username: str = "owner") -> dict[str, str]:
     """Headers that sign a live server's requests in as a new user, who owns the items they make."""
-    account = {"username": "owner", "password": "s3cret!!"}
-    await client.post("/users/", json={**account, "email": "owner@example.com"})
+    account = {"username": username, "password": "s3cret!!"}
+    await client.post("/users/", json={**account, "email": f"{username}@example.com"})
     token = (await client.post("/auth/token", data=account)).json()["access_token"]
     return {"Authorization": f"Bearer {token}"}
+
+
+async def live_admin_headers(client: AsyncClient, database_url: str) -> dict[str, str]:
+    """Headers that sign a live server's requests in as a new admin, who may use every route and
+    owns the items they make."""
+    headers = await live_owner_headers(client, "admin")
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(User).where(User.username == "admin").values(role="admin")
+        )
+    await engine.dispose()
+    return headers

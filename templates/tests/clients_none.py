@@ -19,6 +19,17 @@ async def async_client(
         yield client
 
 
+@pytest.fixture
+def admin_client(async_client: AsyncClient) -> AsyncClient:
+    """A client that may use every route: with no sign-in, any client."""
+    return async_client
+
+
 async def live_owner_headers(client: AsyncClient) -> dict[str, str]:
     """Headers for a live server's requests that make and change items: none, the API is open."""
+    return {}
+
+
+async def live_admin_headers(client: AsyncClient, database_url: str) -> dict[str, str]:
+    """Headers for a live server's requests to every route: none, the API is open."""
     return {}

@@ -3,8 +3,15 @@
 Table creation, the migrations and the tests read the metadata here: import each new model below.
 """
 
+{% if cookiecutter.auth == "jwt" -%}
+from app.auth.models import AuthSession, RefreshToken
+{% endif -%}
 from app.db.base import Base
 from app.items.models import Item
 from app.users.models import User
 
+{% if cookiecutter.auth == "jwt" -%}
+__all__ = ["AuthSession", "Base", "Item", "RefreshToken", "User"]
+{%- else -%}
 __all__ = ["Base", "Item", "User"]
+{%- endif %}

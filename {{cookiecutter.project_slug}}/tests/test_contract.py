@@ -44,8 +44,8 @@ def as_httpx_request(case: Case[Any]) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 async def test_every_operation_answers_within_its_schema(
-    case: Case[Any], async_client: AsyncClient
+    case: Case[Any], admin_client: AsyncClient
 ) -> None:
-    response = await async_client.request(**as_httpx_request(case))
+    response = await admin_client.request(**as_httpx_request(case))
 
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import Integer, column, delete, insert, inspect, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -24,6 +24,10 @@ from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_lin
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
+# Users as the first revision made them: rows written at an early revision have these columns alone.
+FIRST_USERS = table(
+    "users", column("id", Integer), column("username"), column("email"), column("hashed_password")
+)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -92,7 +96,7 @@ async def users_after_upgrading_from_0001(
         try:
             await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0001"))
             await connection.execute(
-                insert(User),
+                insert(FIRST_USERS),
                 [{"username": u, "email": e, "hashed_password": "x"} for u, e in users],
             )
             await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
@@ -143,12 +147,14 @@ async def test_upgrading_keeps_every_row_and_never_gives_an_id_again(engine: Asy
             await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0002"))
             await connection.run_sync(lambda c: command.upgrade(alembic_config(c), BEFORE_KEPT_IDS))
             ann = await connection.scalar(
-                insert(User)
+                insert(FIRST_USERS)
                 .values(username="ann", email="ann@example.com", hashed_password="x")
-                .returning(User.id)
+                .returning(FIRST_USERS.c.id)
             )
             await connection.execute(
-                insert(User).values(username="bob", email="bob@example.com", hashed_password="x")
+                insert(FIRST_USERS).values(
+                    username="bob", email="bob@example.com", hashed_password="x"
+                )
             )
             assert ann is not None
             await connection.execute(insert(Item), [item_before_kept_ids(ann)])

@@ -1,4 +1,4 @@
-"""Rate limits per client address, counted where RATE_LIMIT_STORAGE_URI says.
+"""Rate limits per client address (or per account), counted where RATE_LIMIT_STORAGE_URI says.
 
 When a shared storage fails or does not answer in time (a Redis server down, frozen or unreachable),
 requests go through unlimited: a rate limit guards the service, and an outage of its counter
@@ -94,9 +94,14 @@ class RateLimit:
         self.setting = setting
 
     async def __call__(self, request: Request) -> None:
+        await self.hit(client_address(request))
+
+    async def hit(self, counted: str) -> None:
+        """Count a request of whom `counted` names (a client address, an account); 429 when
+        they are over the limit."""
         limiter = get_rate_limiter()
         limit = parse(getattr(get_settings(), self.setting))
-        key = (limit, self.setting, client_address(request))
+        key = (limit, self.setting, counted)
         if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
             retry_after = await _retry_after(limiter, *key)
         elif outage.waiting():
@@ -128,10 +133,10 @@ def client_address(request: Request) -> str:
 
 
 async def _retry_after(
-    limiter: MovingWindowRateLimiter, limit: RateLimitItem, setting: str, address: str
+    limiter: MovingWindowRateLimiter, limit: RateLimitItem, setting: str, counted: str
 ) -> int | None:
     """Count this request; None if it is within the limit, else the seconds to wait."""
-    if await limiter.hit(limit, setting, address):
+    if await limiter.hit(limit, setting, counted):
         return None
-    reset_at, _ = await limiter.get_window_stats(limit, setting, address)
+    reset_at, _ = await limiter.get_window_stats(limit, setting, counted)
     return max(1, math.ceil(reset_at - time.time()))

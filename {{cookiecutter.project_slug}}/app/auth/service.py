@@ -1,21 +1,184 @@
-from sqlalchemy import select
+"""Sessions (log in, refresh, log out) and what ends them: a changed password, a deactivation,
+a deleted account.
+
+Every write here is one statement that decides by itself, so racing requests cannot both win: a
+refresh token is spent by an UPDATE that only the first can make, and an ended session stays
+ended. A password is checked after the look-up's transaction ends, so no database connection
+waits on the hasher.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.models import AuthSession, RefreshToken
+from app.auth.tokens import AccessClaims, create_access_token, new_secret_token, token_hash
 from app.core import security
+from app.core.config import get_settings
 from app.users.models import User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds that the access token lasts
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 async def authenticate(session: AsyncSession, *, username: str, password: str) -> int | None:
-    """The id of the user with this username and password, or None.
+    """The id of the active user with this username and password, or None.
 
-    The look-up's transaction ends before the password check, so no database connection waits
-    on the hasher. An unknown username still costs one check, against a stand-in hash, so that
-    the answer takes as long either way and does not tell which usernames exist.
+    An unknown username still costs one check, against a stand-in hash, so that the answer takes
+    as long either way and does not tell which usernames exist.
     """
-    statement = select(User.id, User.hashed_password).where(User.username == username)
+    statement = select(User.id, User.hashed_password, User.is_active).where(
+        User.username == username
+    )
     found = (await session.execute(statement)).one_or_none()
     await session.commit()  # nothing to write: this hands the connection back to the pool
-    user_id, hashed = found if found is not None else (None, await security.stand_in_hash())
-    if not await security.verify_password(password, hashed):
+    user_id, hashed, active = (
+        found if found is not None else (None, await security.stand_in_hash(), False)
+    )
+    if not await security.verify_password(password, hashed) or not active:
         return None
     return user_id
+
+
+async def start_session(session: AsyncSession, user_id: int) -> Tokens:
+    """A new session for the user, and its first tokens."""
+    started = AuthSession(user_id=user_id, started_at=now())
+    session.add(started)
+    await session.flush()
+    tokens = _issue(session, user_id=user_id, session_id=started.id)
+    await session.commit()
+    return tokens
+
+
+async def refresh(session: AsyncSession, refresh_token: str) -> Tokens | None:
+    """New tokens for a refresh token used for the first time, before it expires, in a session
+    that is alive; None for any other.
+
+    A refresh token used a second time was copied: whoever holds the session's next one may be
+    the thief or its owner, so the session ends, and both must log in again.
+    """
+    hashed = token_hash(refresh_token)
+    moment = now()
+    spend = (
+        update(RefreshToken)
+        .where(
+            RefreshToken.token_hash == hashed,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.expires_at > moment,
+        )
+        .values(used_at=moment)
+        .returning(RefreshToken.session_id)
+        .execution_options(synchronize_session=False)
+    )
+    session_id = await session.scalar(spend)
+    if session_id is None:
+        await _end_a_reused_tokens_session(session, hashed)
+        await session.commit()
+        return None
+    user_id = await session.scalar(
+        select(User.id)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.id == session_id, AuthSession.ended_at.is_(None), User.is_active)
+    )
+    tokens = None if user_id is None else _issue(session, user_id=user_id, session_id=session_id)
+    await session.commit()
+    return tokens
+
+
+async def _end_a_reused_tokens_session(session: AsyncSession, hashed: str) -> None:
+    reused = await session.scalar(
+        select(RefreshToken.session_id).where(
+            RefreshToken.token_hash == hashed, RefreshToken.used_at.is_not(None)
+        )
+    )
+    if reused is not None and await end_sessions(session, AuthSession.id == reused):
+        logger.warning("A refresh token was used again: its session %d ended", reused)
+
+
+def _issue(session: AsyncSession, *, user_id: int, session_id: int) -> Tokens:
+    settings = get_settings()
+    refresh_token = new_secret_token()
+    session.add(
+        RefreshToken(
+            token_hash=token_hash(refresh_token),
+            session_id=session_id,
+            expires_at=now() + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    return Tokens(
+        access_token=create_access_token(user_id, session_id),
+        refresh_token=refresh_token,
+        expires_in=settings.access_token_minutes * 60,
+    )
+
+
+async def session_user(session: AsyncSession, claims: AccessClaims) -> User | None:
+    """The active user whose live session an access token names, in one query."""
+    return await session.scalar(
+        select(User)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(
+            User.id == claims.user_id,
+            AuthSession.id == claims.session_id,
+            AuthSession.ended_at.is_(None),
+            User.is_active,
+        )
+    )
+
+
+async def end_sessions(session: AsyncSession, *which: ColumnElement[bool]) -> int:
+    """End the live sessions that match; how many there were. The caller commits."""
+    ended = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.ended_at.is_(None), *which)
+        .values(ended_at=now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(ended.rowcount)  # type: ignore[attr-defined]
+
+
+async def log_out(session: AsyncSession, claims: AccessClaims, *, everywhere: bool) -> None:
+    """End this session, or every session of its user."""
+    if everywhere:
+        await end_sessions(session, AuthSession.user_id == claims.user_id)
+    else:
+        await end_sessions(session, AuthSession.id == claims.session_id)
+    await session.commit()
+
+
+async def change_password(
+    session: AsyncSession, user: User, claims: AccessClaims, *, current: str, new: str
+) -> bool:
+    """Set a new password if `current` is the user's; end every other session. False if not."""
+    await session.commit()  # the look-up's transaction ends before the check
+    if not await security.verify_password(current, user.hashed_password):
+        return False
+    hashed = await security.hash_password(new)
+    await session.execute(update(User).where(User.id == user.id).values(hashed_password=hashed))
+    await end_sessions(session, AuthSession.user_id == user.id, AuthSession.id != claims.session_id)
+    await session.commit()
+    return True
+
+
+async def delete_account(session: AsyncSession, user: User, *, password: str) -> bool:
+    """Delete the user, with their sessions and items, if the password is theirs."""
+    await session.commit()  # the look-up's transaction ends before the check
+    if not await security.verify_password(password, user.hashed_password):
+        return False
+    # The database deletes the rows that refer to the user (ON DELETE CASCADE).
+    await session.execute(delete(User).where(User.id == user.id))
+    await session.commit()
+    return True

@@ -133,8 +133,13 @@ class Settings(BaseSettings):
 {%- if cookiecutter.auth == "jwt" %}
     # Signs the access tokens: see app/core/secret_key.py.
     secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
-    access_token_minutes: int = Field(default=30, ge=1)
+    access_token_minutes: int = Field(default=15, ge=1)
+    # A refresh token is good once, for this many days: a session unused for longer ends.
+    refresh_token_days: int = Field(default=14, ge=1)
     login_rate_limit: RateLimit = "10/minute"
+    # Password checks of a signed-in user (changing it, deleting the account), counted per client
+    # address and per account.
+    password_rate_limit: RateLimit = "5/minute"  # noqa: S105 (a rate, not a password)
 {%- endif %}
 {%- if cookiecutter.use_metrics %}
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.

@@ -1,10 +1,22 @@
+{% if cookiecutter.auth == "jwt" -%}
+from typing import Literal
+
+from sqlalchemy import String, true
+{% else -%}
 from sqlalchemy import String
+{% endif -%}
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
 
 USERNAME_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254
+{%- if cookiecutter.auth == "jwt" %}
+ROLE_MAX_LENGTH = 16
+
+# What a user may do: an admin also manages the other users (app/admin/router.py).
+Role = Literal["user", "admin"]
+{%- endif %}
 
 
 class User(Base):
@@ -15,3 +27,10 @@ class User(Base):
     # Stored lower-cased, so that the unique constraint ignores case on every database.
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
+{%- if cookiecutter.auth == "jwt" %}
+    role: Mapped[Role] = mapped_column(
+        String(ROLE_MAX_LENGTH), default="user", server_default="user"
+    )
+    # A deactivated user cannot sign in, and their sessions ended when they were deactivated.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+{%- endif %}

@@ -5,7 +5,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
+{%- if cookiecutter.auth == "jwt" %}
+from app.users.models import Role, User
+{%- else %}
 from app.users.models import User
+{%- endif %}
 
 
 class DuplicateUserError(Exception):
@@ -14,13 +18,24 @@ class DuplicateUserError(Exception):
         super().__init__(f"A user with this {field} already exists.")
 
 
+{% if cookiecutter.auth == "jwt" -%}
+async def create_user(
+    session: AsyncSession, *, username: str, email: str, password: str, role: Role = "user"
+) -> User:
+{%- else -%}
 async def create_user(session: AsyncSession, *, username: str, email: str, password: str) -> User:
+{%- endif %}
     """Create a user; raise DuplicateUserError when the username or the email is taken.
 
     There is no look-up first: the unique constraints decide, so two requests racing for one name
     end in one user and one DuplicateUserError, never in a server error.
     """
-    user = User(username=username, email=email, hashed_password=await hash_password(password))
+    hashed_password = await hash_password(password)
+{%- if cookiecutter.auth == "jwt" %}
+    user = User(username=username, email=email, hashed_password=hashed_password, role=role)
+{%- else %}
+    user = User(username=username, email=email, hashed_password=hashed_password)
+{%- endif %}
     session.add(user)
     try:
         await session.commit()

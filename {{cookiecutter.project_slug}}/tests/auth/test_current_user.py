@@ -5,7 +5,8 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.tokens import ALGORITHM, create_access_token
+from app.auth import service
+from app.auth.tokens import ALGORITHM, AccessClaims, access_claims, create_access_token
 from app.core.config import get_settings
 from app.users.models import User
 from tests import factories
@@ -18,9 +19,16 @@ def tampered(token: str) -> str:
     return f"{header}.{payload}.{signature}"
 
 
-def signed_with_another_key(user_id: int) -> str:
-    claims = {"sub": str(user_id), "exp": 4_102_444_800}
-    return jwt.encode(claims, "another key of at least thirty-two chars", algorithm=ALGORITHM)
+def signed_with_another_key(claims: AccessClaims) -> str:
+    signed = {"sub": str(claims.user_id), "sid": str(claims.session_id), "exp": 4_102_444_800}
+    return jwt.encode(signed, "another key of at least thirty-two chars", algorithm=ALGORITHM)
+
+
+async def signed_in(session: AsyncSession, user: User) -> AccessClaims:
+    """A new session of the user's: the claims that its access tokens carry."""
+    claims = access_claims((await service.start_session(session, user.id)).access_token)
+    assert claims is not None
+    return claims
 
 
 async def test_me_is_the_signed_in_user(async_client: AsyncClient, current_user: User) -> None:
@@ -45,20 +53,34 @@ async def test_me_is_the_signed_in_user(async_client: AsyncClient, current_user:
         "expired",
         "other-key",
         "unknown-user",
+        "unknown-session",
+        "another-users-session",
+        "no-session",
         "no-expiry",
     ],
 )
 async def test_a_bad_or_missing_token_is_401(
-    anonymous_client: AsyncClient, current_user: User, authorization: str | None
+    anonymous_client: AsyncClient,
+    db_session: AsyncSession,
+    current_user: User,
+    authorization: str | None,
 ) -> None:
-    token = create_access_token(current_user.id)
+    claims = await signed_in(db_session, current_user)
+    user, session = claims.user_id, claims.session_id
+    other = await signed_in(db_session, await factories.create_user(db_session))
     key = get_settings().secret_key.get_secret_value()
+    expired = create_access_token(user, session, lifetime=timedelta(seconds=-1))
+    no_session = jwt.encode({"sub": str(user), "exp": 4_102_444_800}, key, ALGORITHM)
+    no_expiry = jwt.encode({"sub": str(user), "sid": str(session)}, key, ALGORITHM)
     headers = {
-        "tampered": f"Bearer {tampered(token)}",
-        "expired": f"Bearer {create_access_token(current_user.id, lifetime=timedelta(seconds=-1))}",
-        "other-key": f"Bearer {signed_with_another_key(current_user.id)}",
-        "unknown-user": f"Bearer {create_access_token(999_999)}",
-        "no-expiry": f"Bearer {jwt.encode({'sub': str(current_user.id)}, key, ALGORITHM)}",
+        "tampered": f"Bearer {tampered(create_access_token(user, session))}",
+        "expired": f"Bearer {expired}",
+        "other-key": f"Bearer {signed_with_another_key(claims)}",
+        "unknown-user": f"Bearer {create_access_token(999_999, session)}",
+        "unknown-session": f"Bearer {create_access_token(user, 999_999)}",
+        "another-users-session": f"Bearer {create_access_token(user, other.session_id)}",
+        "no-session": f"Bearer {no_session}",
+        "no-expiry": f"Bearer {no_expiry}",
     }
     if authorization is not None:
         anonymous_client.headers["Authorization"] = headers.get(authorization, authorization)
@@ -90,7 +112,7 @@ async def test_a_deleted_users_token_is_401_even_after_the_next_sign_up(
     async_client: AsyncClient, db_session: AsyncSession
 ) -> None:
     deleted = await factories.create_user(db_session)
-    token = create_access_token(deleted.id)
+    token = (await service.start_session(db_session, deleted.id)).access_token
     await db_session.delete(deleted)
     await db_session.flush()
     await factories.create_user(db_session)

@@ -1,13 +1,15 @@
-"""Whatever a correctly signed token claims, reading it gives a user id or None, never an error."""
+"""Whatever a correctly signed token claims, reading it gives a user and a session, or None, never
+an error."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.auth.tokens import ALGORITHM, user_id_from_token
+from app.auth.tokens import ALGORITHM, AccessClaims, access_claims
 from app.core.config import get_settings
 from app.db.base import MAX_ID
 
@@ -17,8 +19,8 @@ JSON_VALUES = st.recursive(
     max_leaves=5,
 )
 FUTURE = int((datetime.now(UTC) + timedelta(days=1)).timestamp())
-# Subjects near what a token should hold, and far from it: other digits, huge numbers, any value.
-SUBJECTS = (
+# Ids near what a token should hold, and far from it: other digits, huge numbers, any value.
+IDS = (
     st.integers(min_value=-(2**40), max_value=2**40).map(str)
     | st.text(alphabet="0123456789", min_size=4000, max_size=6000)
     | st.text(alphabet="0123456789\u0660\u0969\uff10 +-_.")
@@ -27,7 +29,8 @@ SUBJECTS = (
 CLAIMS = st.fixed_dictionaries(
     {},
     optional={
-        "sub": SUBJECTS,
+        "sub": IDS,
+        "sid": IDS,
         "exp": st.just(FUTURE) | JSON_VALUES,
         "iat": JSON_VALUES,
         "nbf": JSON_VALUES,
@@ -45,15 +48,24 @@ def signed(claims: dict[str, object]) -> str:
 
 
 @given(claims=CLAIMS)
-def test_any_signed_claims_give_a_user_id_or_none(claims: dict[str, object]) -> None:
-    user_id = user_id_from_token(signed(claims))
+def test_any_signed_claims_give_ids_in_range_or_none(claims: dict[str, object]) -> None:
+    read = access_claims(signed(claims))
 
-    assert user_id is None or 1 <= user_id <= MAX_ID
-
-
-def test_a_subject_of_thousands_of_digits_is_no_user() -> None:
-    assert user_id_from_token(signed({"sub": "1" * 5000, "exp": FUTURE})) is None
+    assert read is None or (1 <= read.user_id <= MAX_ID and 1 <= read.session_id <= MAX_ID)
 
 
-def test_a_plain_subject_is_its_user() -> None:
-    assert user_id_from_token(signed({"sub": "42", "exp": FUTURE})) == 42
+@pytest.mark.parametrize("claim", ["sub", "sid"])
+def test_an_id_of_thousands_of_digits_is_no_id(claim: str) -> None:
+    claims = {"sub": "42", "sid": "7", "exp": FUTURE, claim: "1" * 5000}
+
+    assert access_claims(signed(claims)) is None
+
+
+def test_a_token_without_a_session_is_refused() -> None:
+    assert access_claims(signed({"sub": "42", "exp": FUTURE})) is None
+
+
+def test_plain_ids_are_the_user_and_the_session() -> None:
+    read = access_claims(signed({"sub": "42", "sid": "7", "exp": FUTURE}))
+
+    assert read == AccessClaims(user_id=42, session_id=7)

@@ -18,8 +18,6 @@ BAD_VALUES: dict[str, object] = {
     "database_url": "mysql://db.example.com/app",
     "forwarded_allow_ips": "proxy.example.com",
     "rate_limit_storage_uri": "pigeon://coop",
-    "sign_up_rate_limit": "often",
-    "login_rate_limit": "often",
     "secret_key": "changeme" * 4,
     "prometheus_multiproc_dir": "/no/such/folder",
     # Not in the environment, where the exporter reads them.
@@ -40,6 +38,8 @@ WRONG_KIND: dict[object, object] = {
 def bad_value(name: str) -> object:
     if name in BAD_VALUES:
         return BAD_VALUES[name]
+    if name.endswith("_rate_limit"):
+        return "often"  # not a rate, e.g. 10/minute
     annotation = Settings.model_fields[name].annotation
     for kind in (annotation, *get_args(annotation)):
         if (get_origin(kind) or kind) in WRONG_KIND:

@@ -88,11 +88,11 @@ def cases() -> list[Any]:
 
 @pytest.mark.parametrize(("method", "path", "where", "name", "value"), cases())
 async def test_unstorable_or_over_long_text_is_refused(
-    async_client: AsyncClient, method: str, path: str, where: str, name: str, value: str
+    admin_client: AsyncClient, method: str, path: str, where: str, name: str, value: str
 ) -> None:
     # The row that the path names is one the client made, so that only the text can be wrong; other
     # body fields are left out or, in a form, plain.
-    row = await row_made_by(async_client, path) if where in {JSON, FORMS} else "1"
+    row = await row_made_by(admin_client, path) if where in {JSON, FORMS} else "1"
     url = re.sub(r"\{([^}]+)\}", lambda match: quote(value) if match[1] == name else row, path)
     request: dict[str, Any] = {}
     if where == JSON:
@@ -104,7 +104,7 @@ async def test_unstorable_or_over_long_text_is_refused(
     elif where == "query":
         request["params"] = {name: value}
 
-    response = await async_client.request(method, url, **request)
+    response = await admin_client.request(method, url, **request)
 
     if path == LOGIN and name in {"username", "password"}:
         assert response.status_code == 401  # credentials that cannot match
