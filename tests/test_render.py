@@ -40,6 +40,8 @@ ALWAYS_PRESENT = [
 # One shape for every resource: the routes, the rows that paths name, the rules, the API's types
 # and the tables.
 RESOURCE_FILES = ["__init__.py", "deps.py", "models.py", "router.py", "schemas.py", "service.py"]
+# Packages with tables that are no resource: jwt sign-in's sessions and refresh tokens.
+NOT_RESOURCES = {"auth"}
 LICENSE_FIRST_WORDS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
@@ -104,7 +106,11 @@ def test_every_toml_and_yaml_file_parses(rendered: tuple[Answers, Path]) -> None
 
 def test_every_resource_has_the_same_files(rendered: tuple[Answers, Path]) -> None:
     _, project = rendered
-    resources = {path.parent for path in (project / "app").glob("*/models.py")}
+    resources = {
+        path.parent
+        for path in (project / "app").glob("*/models.py")
+        if path.parent.name not in NOT_RESOURCES
+    }
     files = {
         resource.name: sorted(path.name for path in resource.glob("*.py")) for resource in resources
     }

@@ -77,8 +77,6 @@ async def live_admin_headers(client: AsyncClient, database_url: str) -> dict[str
     headers = await live_owner_headers(client, "admin")
     engine = create_engine(database_url)
     async with engine.begin() as connection:
-        await connection.execute(
-            update(User).where(User.username == "admin").values(role="admin")
-        )
+        await connection.execute(update(User).where(User.username == "admin").values(role="admin"))
     await engine.dispose()
     return headers

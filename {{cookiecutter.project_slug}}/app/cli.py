@@ -18,6 +18,9 @@ from app.db.session import CONNECTION_ERRORS, get_engine, get_sessionmaker, unre
 from app.users import service
 from app.users.schemas import UserCreate
 
+# The end of input, or Ctrl-C, at a prompt.
+NO_ANSWER = (EOFError, KeyboardInterrupt)
+
 
 def parser() -> argparse.ArgumentParser:
     commands = argparse.ArgumentParser(prog="python -m app.cli")
@@ -35,7 +38,7 @@ def ask_password() -> str:
     try:
         password = getpass.getpass("Password: ")
         again = getpass.getpass("Password again: ")
-    except (EOFError, KeyboardInterrupt):
+    except NO_ANSWER:
         raise SystemExit("No password given: nothing created.") from None
     if password != again:
         raise SystemExit("The passwords differ: nothing created.")

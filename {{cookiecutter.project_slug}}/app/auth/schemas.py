@@ -1,9 +1,12 @@
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, StringConstraints, field_validator
 
 from app.core.text import StorableText
-from app.users.schemas import Password, Username
+from app.users.schemas import Password, Username, UserPrivate
+
+# What a user may do: an admin also manages the other users (app/auth/admin.py).
+Role = Literal["user", "admin"]
 
 # A refresh token is 43 characters: anything much longer is no token, and is not hashed.
 RefreshTokenText = Annotated[str, StorableText, StringConstraints(max_length=128)]
@@ -42,3 +45,25 @@ class PasswordChange(BaseModel):
 
 class AccountDeletion(BaseModel):
     password: Password
+
+
+class UserAdminView(UserPrivate):
+    """What an admin sees of a user."""
+
+    role: Role
+    is_active: bool
+
+
+class UserAdminUpdate(BaseModel):
+    """Fields to change; a field left out keeps its value."""
+
+    role: Role | None = None
+    is_active: bool | None = None
+
+    @field_validator("role", "is_active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # These may be left out, but not set to null: the columns require a value.
+        if value is None:
+            raise ValueError("may be omitted, but not null")
+        return value

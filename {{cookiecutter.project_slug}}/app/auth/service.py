@@ -1,5 +1,5 @@
-"""Sessions (log in, refresh, log out) and what ends them: a changed password, a deactivation,
-a deleted account.
+"""Sessions (log in, refresh, log out) and what ends them: a changed password, an admin's
+deactivation, a deleted account.
 
 Every write here is one statement that decides by itself, so racing requests cannot both win: a
 refresh token is spent by an UPDATE that only the first can make, and an ended session stays
@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import AuthSession, RefreshToken
+from app.auth.schemas import UserAdminUpdate
 from app.auth.tokens import AccessClaims, create_access_token, new_secret_token, token_hash
 from app.core import security
 from app.core.config import get_settings
@@ -182,3 +183,20 @@ async def delete_account(session: AsyncSession, user: User, *, password: str) ->
     await session.execute(delete(User).where(User.id == user.id))
     await session.commit()
     return True
+
+
+async def change_user(
+    session: AsyncSession, *, user_id: int, changes: UserAdminUpdate
+) -> User | None:
+    """The user after an admin's changes, or None when no such user exists. A deactivated user's
+    sessions end with the change, in the same transaction."""
+    values = changes.model_dump(exclude_unset=True)
+    if not values:
+        return await session.get(User, user_id)
+    user = await session.scalar(
+        update(User).where(User.id == user_id).values(values).returning(User)
+    )
+    if user is not None and values.get("is_active") is False:
+        await end_sessions(session, AuthSession.user_id == user_id)
+    await session.commit()
+    return user

@@ -1,6 +1,4 @@
 {% if cookiecutter.auth == "jwt" -%}
-from typing import Literal
-
 from sqlalchemy import String, true
 {% else -%}
 from sqlalchemy import String
@@ -11,12 +9,6 @@ from app.db.base import Base
 
 USERNAME_MAX_LENGTH = 32
 EMAIL_MAX_LENGTH = 254
-{%- if cookiecutter.auth == "jwt" %}
-ROLE_MAX_LENGTH = 16
-
-# What a user may do: an admin also manages the other users (app/admin/router.py).
-Role = Literal["user", "admin"]
-{%- endif %}
 
 
 class User(Base):
@@ -28,9 +20,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
 {%- if cookiecutter.auth == "jwt" %}
-    role: Mapped[Role] = mapped_column(
-        String(ROLE_MAX_LENGTH), default="user", server_default="user"
-    )
+    # "user", or "admin", who also manages the other users (app/auth/admin.py)
+    role: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     # A deactivated user cannot sign in, and their sessions ended when they were deactivated.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 {%- endif %}

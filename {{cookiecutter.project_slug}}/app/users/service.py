@@ -5,11 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
-{%- if cookiecutter.auth == "jwt" %}
-from app.users.models import Role, User
-{%- else %}
 from app.users.models import User
-{%- endif %}
 
 
 class DuplicateUserError(Exception):
@@ -20,7 +16,7 @@ class DuplicateUserError(Exception):
 
 {% if cookiecutter.auth == "jwt" -%}
 async def create_user(
-    session: AsyncSession, *, username: str, email: str, password: str, role: Role = "user"
+    session: AsyncSession, *, username: str, email: str, password: str, role: str = "user"
 ) -> User:
 {%- else -%}
 async def create_user(session: AsyncSession, *, username: str, email: str, password: str) -> User:

@@ -126,7 +126,9 @@ async def test_an_empty_change_is_the_user_as_they_are(
     ann_id = await sign_up(anonymous_client, "ann")
     admin = await log_in(anonymous_client, "root")
 
-    response = await anonymous_client.patch(f"/admin/users/{ann_id}", json={}, headers=admin.headers)
+    response = await anonymous_client.patch(
+        f"/admin/users/{ann_id}", json={}, headers=admin.headers
+    )
 
     assert response.status_code == 200
     assert (response.json()["username"], response.json()["is_active"]) == ("ann", True)

@@ -22,7 +22,10 @@ _examples = count(1)
 STEPS = st.lists(
     st.one_of(
         st.tuples(st.just("log_in"), st.sampled_from(USERS)),
-        st.tuples(st.sampled_from(["refresh", "replay", "log_out", "log_out_everywhere"]), st.integers(0, 9)),
+        st.tuples(
+            st.sampled_from(["refresh", "replay", "log_out", "log_out_everywhere"]),
+            st.integers(0, 9),
+        ),
         st.tuples(st.just("change_password"), st.integers(0, 9)),
         st.tuples(st.sampled_from(["deactivate", "activate"]), st.sampled_from(USERS)),
     ),
@@ -54,7 +57,9 @@ class Model:
                 known.alive = False
 
 
-async def step(client: AsyncClient, admin: Session, model: Model, action: str, target: object) -> None:
+async def step(
+    client: AsyncClient, admin: Session, model: Model, action: str, target: object
+) -> None:
     """Take one step through the API, and the same step in the model, checking what the API said."""
     if action == "log_in":
         user = str(target)
@@ -69,7 +74,9 @@ async def step(client: AsyncClient, admin: Session, model: Model, action: str, t
     if action in {"deactivate", "activate"}:
         user = str(target)
         response = await client.patch(
-            f"/admin/users/{model.ids[user]}", json={"is_active": action == "activate"}, headers=admin.headers
+            f"/admin/users/{model.ids[user]}",
+            json={"is_active": action == "activate"},
+            headers=admin.headers,
         )
         assert response.status_code == 200
         model.active[user] = action == "activate"

@@ -3,10 +3,10 @@ or deactivate them (their sessions end at once) and activate them again."""
 
 from fastapi import APIRouter, HTTPException, status
 
-from app.admin import service
-from app.admin.schemas import UserAdminUpdate, UserAdminView
 from app.api.deps import Id, Limit, Offset, SessionDep
+from app.auth import service
 from app.auth.deps import CurrentUser, admin_only
+from app.auth.schemas import UserAdminUpdate, UserAdminView
 from app.users import service as users_service
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=admin_only)
@@ -38,7 +38,7 @@ async def update_user(
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail="Admins cannot change their own role or state."
         )
-    user = await service.update_user(session, user_id=user_id, changes=changes)
+    user = await service.change_user(session, user_id=user_id, changes=changes)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")
     return UserAdminView.model_validate(user)
