@@ -56,6 +56,8 @@ UPGRADES = [
         strict=True,
     )
 ]
+# Each table's rows, in key order, as column -> value.
+Rows = dict[str, list[dict[str, Any]]]
 OWN_NOTE = "# Our own note: the template's update keeps it."
 REVISIONS = "{{cookiecutter.project_slug}}/migrations/versions"
 # The released revisions changed since their release, each only so that projects from every release
@@ -136,7 +138,7 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
         assert_succeeds(
             [*writer, str(answers["auth"])], project, env={**settings, **pythonpath(project)}
         )
-        _, rows_then = read_database(live)
+        schema_then, rows_then = read_database(live)
         env_then = (project / ".env").read_bytes() if (project / ".env").exists() else None
 
         updated = cruft("update", "-y", cwd=project)
@@ -170,10 +172,18 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
         schema_fresh, _ = read_database(new)
 
     applied = re.findall(r"Running upgrade .*? -> (\S+),", upgrade.stderr)
-    revision_then = rows_then.pop("alembic_version")
-    assert rows_now.pop("alembic_version") == ([(applied[-1],)] if applied else revision_then)
-    assert rows_now == rows_then
+    (revision_then,) = rows_then.pop("alembic_version")
+    assert rows_now.pop("alembic_version") == (
+        [{"version_num": applied[-1]}] if applied else [revision_then]
+    )
+    # Every row kept as it was, in the columns it had then; the columns added since hold their
+    # defaults.
+    assert as_then(rows_now, schema_then) == rows_then
     assert rows_now["items"], "the API wrote no items"
+    if "role" in rows_now["users"][0]:  # jwt's roles and states, since 0006
+        assert {(row["role"], bool(row["is_active"])) for row in rows_now["users"]} == {
+            ("user", True)
+        }
     assert schema_now == schema_fresh
     suite = assert_succeeds(
         [*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env={**QUICK, **servers}
@@ -181,7 +191,8 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
     assert " passed" in suite.strip().splitlines()[-1]
     record_property(
         "figure",
-        f"upgrade from {row}: at {revision_then[0][0]}, then applied {', '.join(applied) or '-'};"
+        f"upgrade from {row}: at {revision_then['version_num']},"
+        f" then applied {', '.join(applied) or '-'};"
         f" kept {len(rows_now['users'])} users and {len(rows_now['items'])} items as they were;"
         f" the update staged {len(staged)} files, no .env; a conflict shown in {conflicted}",
     )
@@ -211,10 +222,10 @@ def databases(database: object, folder: Path, servers: dict[str, str]) -> Iterat
         )
 
 
-def read_database(url: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+def read_database(url: str) -> tuple[dict[str, Any], Rows]:
     """The database's schema as SQLAlchemy reflects it, and every table's rows in key order."""
 
-    async def read() -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+    async def read() -> tuple[dict[str, Any], Rows]:
         engine = create_async_engine(url, poolclass=NullPool)
         try:
             async with engine.connect() as connection:
@@ -225,7 +236,7 @@ def read_database(url: str) -> tuple[dict[str, Any], dict[str, list[tuple[Any, .
     return asyncio.run(read())
 
 
-def _read(connection: Connection) -> tuple[dict[str, Any], dict[str, list[tuple[Any, ...]]]]:
+def _read(connection: Connection) -> tuple[dict[str, Any], Rows]:
     inspector = sa.inspect(connection)
     schema: dict[str, Any] = {}
     rows = {}
@@ -261,8 +272,18 @@ def _read(connection: Connection) -> tuple[dict[str, Any], dict[str, list[tuple[
             )
             schema[table]["autoincrement"] = "AUTOINCREMENT" in str(sql)
         select = sa.text(f'SELECT * FROM "{table}" ORDER BY 1')
-        rows[table] = [tuple(row) for row in connection.execute(select)]
+        rows[table] = [dict(row._mapping) for row in connection.execute(select)]
     return schema, rows
+
+
+def as_then(rows: Rows, schema_then: dict[str, Any]) -> Rows:
+    """The rows of the tables that the schema had (a table gone since is missing), in the columns
+    that it had."""
+    return {
+        table: [{name: row[name] for name, _, _ in described["columns"]} for row in rows[table]]
+        for table, described in schema_then.items()
+        if table in rows
+    }
 
 
 def changed_files(then: Path, now: Path, suffix: str) -> Iterator[tuple[str, list[str], list[str]]]:
