@@ -19,7 +19,7 @@ from app.api import errors, health
 from app.api.docs import add_docs
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
-from app.auth import admin
+from app.auth import account, admin
 from app.auth import router as auth_router
 from app.auth.deps import signed_in
 {%- endif %}
@@ -128,12 +128,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
     app.include_router(auth_router.router)
+    app.include_router(account.router)
     app.include_router(admin.router)
     app.include_router(users_router.directory, dependencies=signed_in)
 {%- else %}
+    app.include_router(users_router.router)
     app.include_router(users_router.directory)
 {%- endif %}
-    app.include_router(users_router.router)
     app.include_router(items_router.router)
 {%- if cookiecutter.use_metrics %}
     metrics.count_pool_connections()  # from here on, before the first connection

@@ -4,14 +4,14 @@ Table creation, the migrations and the tests read the metadata here: import each
 """
 
 {% if cookiecutter.auth == "jwt" -%}
-from app.auth.models import AuthSession, RefreshToken
+from app.auth.models import AccountToken, AuthSession, RefreshToken
 {% endif -%}
 from app.db.base import Base
 from app.items.models import Item
 from app.users.models import User
 
 {% if cookiecutter.auth == "jwt" -%}
-__all__ = ["AuthSession", "Base", "Item", "RefreshToken", "User"]
+__all__ = ["AccountToken", "AuthSession", "Base", "Item", "RefreshToken", "User"]
 {%- else -%}
 __all__ = ["Base", "Item", "User"]
 {%- endif %}

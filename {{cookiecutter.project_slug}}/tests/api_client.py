@@ -12,11 +12,11 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from app.core.config import get_settings
-from app.db.session import get_db
+from app.db.session import get_db, get_sessions
 from app.main import app, create_app
 
 
@@ -29,13 +29,21 @@ async def client_for(
     async def use_test_session() -> AsyncIterator[AsyncSession]:
         yield db_session
 
+    def use_test_sessions() -> async_sessionmaker[AsyncSession]:
+        # Work after the response opens sessions on the test's connection, inside its transaction.
+        return async_sessionmaker(
+            db_session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
     app.dependency_overrides[get_db] = use_test_session
+    app.dependency_overrides[get_sessions] = use_test_sessions
     try:
         transport = ASGITransport(app=started_app, client=(address, 50000))
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
     finally:
         app.dependency_overrides.pop(get_db, None)
+        app.dependency_overrides.pop(get_sessions, None)
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,9 @@ def pin(settings_class: type[BaseSettings], **values: Any) -> None:
             continue  # unset, as deleted above
         if isinstance(value, SecretStr):
             value = value.get_secret_value()
-        os.environ[name.upper()] = value if isinstance(value, str) else json.dumps(value)
+        # Lists and flags as JSON; the rest (numbers, addresses, URLs) as they print.
+        as_json = isinstance(value, list | dict | bool)
+        os.environ[name.upper()] = json.dumps(value) if as_json else str(value)
 
 
 def fresh_settings(**values: object) -> Settings:

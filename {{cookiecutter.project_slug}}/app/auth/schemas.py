@@ -3,13 +3,14 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, StringConstraints, field_validator
 
 from app.core.text import StorableText
-from app.users.schemas import Password, Username, UserPrivate
+from app.users.schemas import Email, Password, Username, UserPrivate
 
 # What a user may do: an admin also manages the other users (app/auth/admin.py).
 Role = Literal["user", "admin"]
 
-# A refresh token is 43 characters: anything much longer is no token, and is not hashed.
-RefreshTokenText = Annotated[str, StorableText, StringConstraints(max_length=128)]
+# A refresh token, or a mailed link's, is 43 characters: anything much longer is no token, and is
+# not hashed.
+SecretToken = Annotated[str, StorableText, StringConstraints(max_length=128)]
 
 
 class LoginForm(BaseModel):
@@ -35,7 +36,7 @@ class Token(BaseModel):
 
 
 class Refresh(BaseModel):
-    refresh_token: RefreshTokenText
+    refresh_token: SecretToken
 
 
 class PasswordChange(BaseModel):
@@ -45,6 +46,26 @@ class PasswordChange(BaseModel):
 
 class AccountDeletion(BaseModel):
     password: Password
+
+
+class EmailChange(BaseModel):
+    email: Email
+    password: Password
+
+
+class LinkToken(BaseModel):
+    """The token that a mailed link carries."""
+
+    token: SecretToken
+
+
+class PasswordResetRequest(BaseModel):
+    email: Email
+
+
+class PasswordReset(BaseModel):
+    token: SecretToken
+    new_password: Password
 
 
 class UserAdminView(UserPrivate):

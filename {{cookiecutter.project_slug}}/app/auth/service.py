@@ -35,23 +35,18 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def authenticate(session: AsyncSession, *, username: str, password: str) -> int | None:
-    """The id of the active user with this username and password, or None.
+async def authenticate(session: AsyncSession, *, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None.
 
     An unknown username still costs one check, against a stand-in hash, so that the answer takes
     as long either way and does not tell which usernames exist.
     """
-    statement = select(User.id, User.hashed_password, User.is_active).where(
-        User.username == username
-    )
-    found = (await session.execute(statement)).one_or_none()
+    user = await session.scalar(select(User).where(User.username == username))
     await session.commit()  # nothing to write: this hands the connection back to the pool
-    user_id, hashed, active = (
-        found if found is not None else (None, await security.stand_in_hash(), False)
-    )
-    if not await security.verify_password(password, hashed) or not active:
+    hashed = await security.stand_in_hash() if user is None else user.hashed_password
+    if not await security.verify_password(password, hashed) or user is None or not user.is_active:
         return None
-    return user_id
+    return user
 
 
 async def start_session(session: AsyncSession, user_id: int) -> Tokens:
@@ -160,12 +155,22 @@ async def log_out(session: AsyncSession, claims: AccessClaims, *, everywhere: bo
     await session.commit()
 
 
+async def check_password(session: AsyncSession, user: User, password: str) -> bool:
+    """Whether the password is the signed-in user's. The transaction that read the user ends
+    before the check, so that no connection waits on the hasher."""
+    await session.commit()
+    return await security.verify_password(password, user.hashed_password)
+
+
+async def email_taken(session: AsyncSession, email: str) -> bool:
+    return await session.scalar(select(User.id).where(User.email == email)) is not None
+
+
 async def change_password(
     session: AsyncSession, user: User, claims: AccessClaims, *, current: str, new: str
 ) -> bool:
     """Set a new password if `current` is the user's; end every other session. False if not."""
-    await session.commit()  # the look-up's transaction ends before the check
-    if not await security.verify_password(current, user.hashed_password):
+    if not await check_password(session, user, current):
         return False
     hashed = await security.hash_password(new)
     await session.execute(update(User).where(User.id == user.id).values(hashed_password=hashed))
@@ -176,8 +181,7 @@ async def change_password(
 
 async def delete_account(session: AsyncSession, user: User, *, password: str) -> bool:
     """Delete the user, with their sessions and items, if the password is theirs."""
-    await session.commit()  # the look-up's transaction ends before the check
-    if not await security.verify_password(password, user.hashed_password):
+    if not await check_password(session, user, password):
         return False
     # The database deletes the rows that refer to the user (ON DELETE CASCADE).
     await session.execute(delete(User).where(User.id == user.id))

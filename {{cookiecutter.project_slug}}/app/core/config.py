@@ -7,7 +7,20 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from limits import parse
+{%- if cookiecutter.auth == "jwt" %}
+from pydantic import (
+    AfterValidator,
+    Field,
+    HttpUrl,
+    NameEmail,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+{%- else %}
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator
+{%- endif %}
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -140,6 +153,25 @@ class Settings(BaseSettings):
     # Password checks of a signed-in user (changing it, deleting the account), counted per client
     # address and per account.
     password_rate_limit: RateLimit = "5/minute"  # noqa: S105 (a rate, not a password)
+    # Account mails asked for (password resets, new verification links) and reset links followed:
+    # per client address, and per email address or account.
+    mail_rate_limit: RateLimit = "5/hour"
+    # Account mails (app/auth/mail.py) go to this SMTP server; without one, local development
+    # writes them to the log, and anywhere else they are not sent (one warning each).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10, gt=0)
+    mail_from: NameEmail = NameEmail({{ cookiecutter.project_name | tojson }}, "noreply@example.com")
+    # The links in account mails lead to {PUBLIC_URL}/reset-password?token=... and
+    # /verify-email?token=...: the pages (yours) that post the token to this API.
+    public_url: HttpUrl = HttpUrl("http://localhost:8000")
+    password_reset_minutes: int = Field(default=30, ge=1)
+    email_verification_hours: int = Field(default=48, ge=1)
+    # Whether a user must have verified their email address before they may log in.
+    require_verified_email: bool = False
 {%- endif %}
 {%- if cookiecutter.use_metrics %}
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.

@@ -47,6 +47,12 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+def get_sessions() -> async_sessionmaker[AsyncSession]:
+    """Sessions for work that runs after the response (a background task), as a dependency: the
+    request's own session has closed by then, so such work opens one of its own."""
+    return get_sessionmaker()
+
+
 def reason(error: BaseException) -> str:
     """The first line of what the driver said (SQLAlchemy wraps it), or of the error itself, or
     the error's kind when it says nothing (a TimeoutError)."""

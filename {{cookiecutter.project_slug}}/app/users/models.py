@@ -1,5 +1,5 @@
 {% if cookiecutter.auth == "jwt" -%}
-from sqlalchemy import String, true
+from sqlalchemy import String, false, true
 {% else -%}
 from sqlalchemy import String
 {% endif -%}
@@ -24,4 +24,6 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     # A deactivated user cannot sign in, and their sessions ended when they were deactivated.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Set once the user follows the link mailed to their address (app/auth/mail.py).
+    email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
 {%- endif %}

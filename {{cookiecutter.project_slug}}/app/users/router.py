@@ -1,3 +1,4 @@
+{% if cookiecutter.auth == "none" -%}
 from fastapi import APIRouter, Depends, HTTPException, status
 
 from app.api.deps import Limit, Offset, SessionDep
@@ -30,6 +31,18 @@ async def create_user(user_in: UserCreate, session: SessionDep) -> UserPrivate:
     except service.DuplicateUserError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     return UserPrivate.model_validate(user)
+{%- else -%}
+from fastapi import APIRouter
+
+from app.api.deps import Limit, Offset, SessionDep
+from app.users import service
+from app.users.deps import ExistingUser
+from app.users.schemas import UserPublic
+
+# Reading users, which app/main.py puts behind a sign-in (signing up is app/auth/account.py's: it
+# mails a link that verifies the address).
+directory = APIRouter(prefix="/users", tags=["users"])
+{%- endif %}
 
 
 @directory.get("/")

@@ -4,6 +4,7 @@ every refusal is one line that creates nothing."""
 import getpass
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,39 +18,38 @@ from tests.commands import PROJECT_ROOT, deployment_environment
 PASSWORD = "the first admin's password"
 
 
-def create_admin(
-    database_url: str, username: str, password: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "create-admin",
-            username,
-            f"{username}@example.com",
-            "--password-stdin",
-        ],
-        cwd=PROJECT_ROOT,
-        env=deployment_environment({"DATABASE_URL": database_url}),
-        input=f"{password}\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def create_admin(database_url: str, username: str, password: Path) -> subprocess.Popen[str]:
+    """`python -m app.cli create-admin`, started with the password file as its standard input."""
+    with password.open() as stdin:
+        return subprocess.Popen(
+            [
+                *(sys.executable, "-m", "app.cli", "create-admin"),
+                *(username, f"{username}@example.com", "--password-stdin"),
+            ],
+            cwd=PROJECT_ROOT,
+            env=deployment_environment({"DATABASE_URL": database_url}),
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
-@pytest.mark.live  # runs the command twice, as processes of their own
-async def test_create_admin_makes_an_admin_once(live_database: str) -> None:
-    created = create_admin(live_database, "root", PASSWORD)
-    again = create_admin(live_database, "root", PASSWORD)
+@pytest.mark.live  # runs the command as processes of their own
+async def test_two_racing_create_admins_make_one_admin_and_one_refusal(
+    live_database: str, tmp_path: Path
+) -> None:
+    password = tmp_path / "password"
+    password.write_text(f"{PASSWORD}\n")
 
-    assert (created.returncode, created.stdout.strip()) == (0, "Created admin root (id 1).")
-    assert again.returncode == 1
-    assert (again.stdout + again.stderr).strip() == (
-        "A user with this username already exists. Nothing created."
-    )
+    racing = [create_admin(live_database, "root", password) for _ in range(2)]
+    said = [command.communicate(timeout=60)[0] for command in racing]
+    outcomes = sorted(zip([command.returncode for command in racing], said, strict=True))
+
+    (created, created_said), (refused, refused_said) = outcomes
+    assert (created, refused) == (0, 1), outcomes
+    assert created_said.startswith("Created admin root (id "), outcomes
+    assert refused_said.strip() == "A user with this username already exists. Nothing created."
     engine = create_engine(live_database)
     async with engine.connect() as connection:
         ((role, hashed),) = (

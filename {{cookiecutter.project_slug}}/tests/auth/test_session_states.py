@@ -1,6 +1,7 @@
 """A state machine over the whole lifecycle: Hypothesis draws programs of logins, refreshes (fresh
-and replayed), logouts here and everywhere, password changes, deactivations and activations, and
-after every step each session's access token must work if and only if its session is alive."""
+and replayed), logouts here and everywhere, password changes and resets, deactivations and
+activations; after every step, each session's access token must work if and only if the model
+says that its session is alive."""
 
 from dataclasses import dataclass, field
 from itertools import count
@@ -11,24 +12,20 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
+from tests.auth.mailbox import Mailbox
 from tests.profile import THOROUGH
 
 USERS = ("ann", "bob")
 EXAMPLES = 30 if THOROUGH else 5
-_examples = count(1)
+_names = count(1)
 
 # A step names a user, or a session by its index among those started so far (taken modulo their
 # number, so that any index names one).
+ON_USERS = ["log_in", "reset_password", "deactivate", "activate"]
+ON_SESSIONS = ["refresh", "replay", "log_out", "log_out_everywhere", "change_password"]
 STEPS = st.lists(
-    st.one_of(
-        st.tuples(st.just("log_in"), st.sampled_from(USERS)),
-        st.tuples(
-            st.sampled_from(["refresh", "replay", "log_out", "log_out_everywhere"]),
-            st.integers(0, 9),
-        ),
-        st.tuples(st.just("change_password"), st.integers(0, 9)),
-        st.tuples(st.sampled_from(["deactivate", "activate"]), st.sampled_from(USERS)),
-    ),
+    st.tuples(st.sampled_from(ON_USERS), st.sampled_from(USERS))
+    | st.tuples(st.sampled_from(ON_SESSIONS), st.integers(0, 9)),
     max_size=12,
 )
 
@@ -44,96 +41,129 @@ class Known:
 
 
 @dataclass
-class Model:
-    names: dict[str, str]  # the example's username for each user
+class Machine:
+    """The API on one side, the model on the other: each step is taken on both, and what the API
+    answers is checked against what the model expects."""
+
+    client: AsyncClient
+    mailbox: Mailbox
+    admin: Session
+    names: dict[str, str]  # this example's username for each user
     ids: dict[str, int]
     passwords: dict[str, str]
     active: dict[str, bool]
     sessions: list[Known] = field(default_factory=list)
+
+    async def take(self, action: str, target: str | int) -> None:
+        if isinstance(target, str):
+            await getattr(self, action)(target)
+        elif self.sessions:
+            await getattr(self, action)(self.sessions[target % len(self.sessions)])
 
     def end(self, user: str, *, but: Known | None = None) -> None:
         for known in self.sessions:
             if known.user == user and known is not but:
                 known.alive = False
 
-
-async def step(
-    client: AsyncClient, admin: Session, model: Model, action: str, target: object
-) -> None:
-    """Take one step through the API, and the same step in the model, checking what the API said."""
-    if action == "log_in":
-        user = str(target)
-        response = await client.post(
-            "/auth/token", data={"username": model.names[user], "password": model.passwords[user]}
-        )
-        assert response.status_code == (200 if model.active[user] else 401)
+    async def log_in(self, user: str) -> None:
+        form = {"username": self.names[user], "password": self.passwords[user]}
+        response = await self.client.post("/auth/token", data=form)
+        assert response.status_code == (200 if self.active[user] else 401)
         if response.status_code == 200:
             body = response.json()
-            model.sessions.append(Known(user, Session(body["access_token"], body["refresh_token"])))
-        return
-    if action in {"deactivate", "activate"}:
-        user = str(target)
-        response = await client.patch(
-            f"/admin/users/{model.ids[user]}",
-            json={"is_active": action == "activate"},
-            headers=admin.headers,
+            self.sessions.append(Known(user, Session(body["access_token"], body["refresh_token"])))
+
+    async def reset_password(self, user: str) -> None:
+        email = f"{self.names[user]}@example.com"
+        mailed = len(self.mailbox.to(email))
+        await self.client.post("/auth/password-reset", json={"email": email})
+        assert len(self.mailbox.to(email)) == mailed + self.active[user]  # inactive: no mail
+        if self.active[user]:
+            self.passwords[user] = f"{PASSWORD} {next(_names)}"
+            reset = {
+                "token": self.mailbox.token(email, "reset-password"),
+                "new_password": self.passwords[user],
+            }
+            response = await self.client.post("/auth/password-reset/confirm", json=reset)
+            assert response.status_code == 204
+            self.end(user)
+
+    async def deactivate(self, user: str) -> None:
+        await self._set_active(user, active=False)
+        self.end(user)
+
+    async def activate(self, user: str) -> None:
+        await self._set_active(user, active=True)
+
+    async def _set_active(self, user: str, *, active: bool) -> None:
+        response = await self.client.patch(
+            f"/admin/users/{self.ids[user]}", json={"is_active": active}, headers=self.admin.headers
         )
         assert response.status_code == 200
-        model.active[user] = action == "activate"
-        if action == "deactivate":
-            model.end(user)
-        return
-    if not model.sessions:
-        return
-    known = model.sessions[int(str(target)) % len(model.sessions)]
-    if action == "refresh":
-        tokens = await refreshed(client, known.tokens)
+        self.active[user] = active
+
+    async def refresh(self, known: Known) -> None:
+        tokens = await refreshed(self.client, known.tokens)
         assert (tokens is not None) == known.alive
         if tokens is not None:
             known.spent.append(known.tokens)
             known.tokens = tokens
-        return
-    if action == "replay":
+
+    async def replay(self, known: Known) -> None:
         if known.spent:
-            assert await refreshed(client, known.spent[-1]) is None
+            assert await refreshed(self.client, known.spent[-1]) is None
             known.alive = False
-        return
-    if action == "change_password":
-        new_password = f"{PASSWORD} {next(_examples)}"
-        response = await client.put(
-            "/users/me/password",
-            json={"current_password": model.passwords[known.user], "new_password": new_password},
-            headers=known.tokens.headers,
+
+    async def log_out(self, known: Known) -> None:
+        response = await self.client.post("/auth/logout", headers=known.tokens.headers)
+        assert response.status_code == (204 if known.alive else 401)
+        known.alive = False
+
+    async def log_out_everywhere(self, known: Known) -> None:
+        response = await self.client.post("/auth/logout-all", headers=known.tokens.headers)
+        assert response.status_code == (204 if known.alive else 401)
+        if known.alive:
+            self.end(known.user)
+
+    async def change_password(self, known: Known) -> None:
+        new_password = f"{PASSWORD} {next(_names)}"
+        change = {"current_password": self.passwords[known.user], "new_password": new_password}
+        response = await self.client.put(
+            "/users/me/password", json=change, headers=known.tokens.headers
         )
         assert response.status_code == (204 if known.alive else 401)
         if known.alive:
-            model.passwords[known.user] = new_password
-            model.end(known.user, but=known)
-        return
-    everywhere = action == "log_out_everywhere"
-    response = await client.post(
-        "/auth/logout-all" if everywhere else "/auth/logout", headers=known.tokens.headers
-    )
-    assert response.status_code == (204 if known.alive else 401)
-    if known.alive:
-        if everywhere:
-            model.end(known.user)
-        known.alive = False
+            self.passwords[known.user] = new_password
+            self.end(known.user, but=known)
 
 
 @settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
 async def test_a_token_works_if_and_only_if_its_session_is_alive(
-    anonymous_client: AsyncClient, db_session: AsyncSession, steps: list[tuple[str, object]]
+    anonymous_client: AsyncClient,
+    db_session: AsyncSession,
+    mailbox: Mailbox,
+    steps: list[tuple[str, str | int]],
 ) -> None:
-    example = next(_examples)  # the examples share the test's transaction: new names for each
+    example = next(_names)  # the examples share the test's transaction: new names for each
     names = {user: f"{user}{example}" for user in USERS}
     ids = {user: await sign_up(anonymous_client, name) for user, name in names.items()}
     await promote(db_session, await sign_up(anonymous_client, f"root{example}"))
     admin = await log_in(anonymous_client, f"root{example}")
-    model = Model(names, ids, dict.fromkeys(USERS, PASSWORD), dict.fromkeys(USERS, True))
+    machine = Machine(
+        anonymous_client,
+        mailbox,
+        admin,
+        names,
+        ids,
+        passwords=dict.fromkeys(USERS, PASSWORD),
+        active=dict.fromkeys(USERS, True),
+    )
+
+    for user in USERS:  # a session each to begin with, so that every step has one to act on
+        await machine.log_in(user)
 
     for action, target in steps:
-        await step(anonymous_client, admin, model, action, target)
-        for known in model.sessions:
+        await machine.take(action, target)
+        for known in machine.sessions:
             assert await works(anonymous_client, known.tokens) == known.alive, (action, target)

@@ -1,31 +1,56 @@
-"""Sessions under server processes of their own (marked `live`): racing refreshes of one token, and
-a logout on one process seen at once on another."""
+"""Sessions served by two server processes on one database (marked `live`): racing refreshes of
+one token, and a logout on one process seen at once on the other."""
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.db.engine import create_engine
 from tests.auth.accounts import Session, log_in, refreshed, sign_up, works
+from tests.database import spare_database
 from tests.live_server import live_server
+from tests.schema import create_schema
 
 pytestmark = pytest.mark.live
 
 RACERS = 8
 
 
+@pytest.fixture(scope="module")
+def servers_database(engine: AsyncEngine) -> Iterator[str]:
+    """A database of the servers' own, made after the test database (whose fixture checks that
+    the database server is there)."""
+    with spare_database("sessions") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+async def servers(servers_database: str) -> AsyncIterator[tuple[str, str]]:
+    """The base URLs of two server processes on one database."""
+    engine = create_engine(servers_database)
+    async with engine.begin() as connection:
+        await create_schema(connection)
+    await engine.dispose()
+    with live_server(servers_database) as first, live_server(servers_database) as second:
+        yield first, second
+
+
 async def test_racing_refreshes_of_one_token_have_one_winner_and_end_the_session(
-    server: str,
+    servers: tuple[str, str],
 ) -> None:
-    async with httpx.AsyncClient(base_url=server, timeout=30) as client:
-        await sign_up(client, "ann")
-        session = await log_in(client, "ann")
+    first, second = (httpx.AsyncClient(base_url=url, timeout=30) for url in servers)
+    async with first, second:
+        await sign_up(first, "ann")
+        session = await log_in(first, "ann")
 
         answers = await asyncio.gather(
             *[
                 client.post("/auth/refresh", json={"refresh_token": session.refresh_token})
-                for _ in range(RACERS)
+                for client in [first, second] * (RACERS // 2)
             ]
         )
 
@@ -34,23 +59,22 @@ async def test_racing_refreshes_of_one_token_have_one_winner_and_end_the_session
         (won,) = [answer.json() for answer in answers if answer.status_code == 200]
         winner = Session(won["access_token"], won["refresh_token"])
         # Each loser replayed a spent token: the session ended, the winner's new tokens with it.
-        assert not await works(client, winner)
-        assert not await works(client, session)
-        assert await refreshed(client, winner) is None
+        assert not await works(first, winner)
+        assert not await works(second, session)
+        assert await refreshed(first, winner) is None
 
 
-async def test_a_logout_on_one_process_is_401_on_another_at_once(live_database: str) -> None:
-    with live_server(live_database) as first, live_server(live_database) as second:
-        async with (
-            httpx.AsyncClient(base_url=first, timeout=30) as one,
-            httpx.AsyncClient(base_url=second, timeout=30) as other,
-        ):
-            await sign_up(one, "ann")
-            session = await log_in(one, "ann")
-            assert await works(other, session)
+async def test_a_logout_on_one_process_is_401_on_the_other_at_once(
+    servers: tuple[str, str],
+) -> None:
+    first, second = (httpx.AsyncClient(base_url=url, timeout=30) for url in servers)
+    async with first, second:
+        await sign_up(first, "bob")
+        session = await log_in(first, "bob")
+        assert await works(second, session)
 
-            logged_out = await one.post("/auth/logout", headers=session.headers)
+        logged_out = await first.post("/auth/logout", headers=session.headers)
 
-            assert logged_out.status_code == 204
-            assert not await works(other, session)
-            assert await refreshed(other, session) is None
+        assert logged_out.status_code == 204
+        assert not await works(second, session)
+        assert await refreshed(second, session) is None

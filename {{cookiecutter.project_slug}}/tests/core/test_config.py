@@ -19,12 +19,22 @@ BAD_VALUES: dict[str, object] = {
     "forwarded_allow_ips": "proxy.example.com",
     "rate_limit_storage_uri": "pigeon://coop",
     "secret_key": "changeme" * 4,
+    "mail_from": "no address",
+    "public_url": "ftp://example.com",
     "prometheus_multiproc_dir": "/no/such/folder",
     # Not in the environment, where the exporter reads them.
     "otel_exporter_otlp_endpoint": "http://127.0.0.1:4318",
     "otel_exporter_otlp_traces_endpoint": "http://127.0.0.1:4318/v1/traces",
 }
-FREE_TEXT = {"project_name", "host", "release", "sentry_dsn"}
+FREE_TEXT = {
+    "project_name",
+    "host",
+    "release",
+    "sentry_dsn",
+    "smtp_host",
+    "smtp_username",
+    "smtp_password",
+}
 # A value of the wrong kind for each type.
 WRONG_KIND: dict[object, object] = {
     bool: "perhaps",

@@ -1,0 +1,65 @@
+"""A real SMTP server on loopback (aiosmtpd) that keeps what it receives: the mail tests point the
+app at it and read the mails as a user would, links included."""
+
+import re
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from app.core.config import get_settings
+from tests.live_server import free_port
+
+
+class Mailbox:
+    """The mails the server received, oldest first; it refuses the next `refusals` with 451."""
+
+    def __init__(self) -> None:
+        self.mails: list[EmailMessage] = []
+        self.refusals = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+        if self.refusals:
+            self.refusals -= 1
+            return "451 Try again later"
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(mail, EmailMessage)
+        self.mails.append(mail)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [mail for mail in self.mails if mail["To"] == address]
+
+    def token(self, address: str, page: str) -> str:
+        """The token of the link to the page in the last mail to the address."""
+        body = self.to(address)[-1].get_content()
+        found = re.search(rf"/{page}\?token=([\w-]+)", body)
+        assert found is not None, body
+        return found[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield mailbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch) -> Mailbox:
+    """The server's mailbox, empty, with the app sending to it for this test."""
+    mailbox, port = smtp_server
+    mailbox.mails.clear()
+    mailbox.refusals = 0
+    settings = get_settings()
+    monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
+    monkeypatch.setattr(settings, "smtp_port", port)
+    monkeypatch.setattr(settings, "smtp_security", "none")
+    return mailbox
