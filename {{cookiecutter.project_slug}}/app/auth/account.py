@@ -21,8 +21,8 @@ from app.auth.schemas import (
     PasswordReset,
     PasswordResetRequest,
 )
-from app.users import service as users_service
-from app.users.schemas import UserCreate, UserPrivate
+from app.users.deps import NewUser
+from app.users.schemas import UserPrivate
 
 router = APIRouter()
 sign_up_rate_limit = RateLimit("sign_up_rate_limit")
@@ -60,19 +60,8 @@ def email_taken() -> HTTPException:
     dependencies=[Depends(sign_up_rate_limit)],
     responses={status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many sign-ups"}},
 )
-async def sign_up(
-    user_in: UserCreate, session: SessionDep, background: BackgroundTasks
-) -> UserPrivate:
+async def sign_up(user: NewUser, session: SessionDep, background: BackgroundTasks) -> UserPrivate:
     """Sign up: a link that verifies the email address is mailed to it."""
-    try:
-        user = await users_service.create_user(
-            session,
-            username=user_in.username,
-            email=user_in.email,
-            password=user_in.password.get_secret_value(),
-        )
-    except users_service.DuplicateUserError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     message = await links.verification_mail(session, user_id=user.id, email=user.email)
     await session.commit()
     background.add_task(mail.send, message)

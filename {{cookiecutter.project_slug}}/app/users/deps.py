@@ -1,5 +1,6 @@
-"""The user that a path names, as a dependency that returns it: a route reads `user: ExistingUser`
-(404 when there is none)."""
+"""Users as dependencies that return them: a route reads `user: ExistingUser`, the user that the
+path names (404 when there is none), or `user: NewUser`, the user that a sign-up's body makes (409
+when the username or the email is taken)."""
 
 from typing import Annotated
 
@@ -8,6 +9,7 @@ from fastapi import Depends, HTTPException, status
 from app.api.deps import Id, SessionDep
 from app.users import service
 from app.users.models import User
+from app.users.schemas import UserCreate
 
 
 async def existing_user(user_id: Id, session: SessionDep) -> User:
@@ -17,4 +19,17 @@ async def existing_user(user_id: Id, session: SessionDep) -> User:
     return user
 
 
+async def new_user(user_in: UserCreate, session: SessionDep) -> User:
+    try:
+        return await service.create_user(
+            session,
+            username=user_in.username,
+            email=user_in.email,
+            password=user_in.password.get_secret_value(),
+        )
+    except service.DuplicateUserError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
+
+
 ExistingUser = Annotated[User, Depends(existing_user)]
+NewUser = Annotated[User, Depends(new_user)]

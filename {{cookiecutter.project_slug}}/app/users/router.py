@@ -1,11 +1,11 @@
 {% if cookiecutter.auth == "none" -%}
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 
 from app.api.deps import Limit, Offset, SessionDep
 from app.api.rate_limit import RateLimit
 from app.users import service
-from app.users.deps import ExistingUser
-from app.users.schemas import UserCreate, UserPrivate, UserPublic
+from app.users.deps import ExistingUser, NewUser
+from app.users.schemas import UserPrivate, UserPublic
 
 # Signing up, open to anyone; reading users, which app/main.py may put behind a sign-in.
 router = APIRouter(prefix="/users", tags=["users"])
@@ -19,17 +19,8 @@ sign_up_rate_limit = RateLimit("sign_up_rate_limit")
     dependencies=[Depends(sign_up_rate_limit)],
     responses={status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many sign-ups"}},
 )
-async def create_user(user_in: UserCreate, session: SessionDep) -> UserPrivate:
+async def create_user(user: NewUser) -> UserPrivate:
     """Sign up."""
-    try:
-        user = await service.create_user(
-            session,
-            username=user_in.username,
-            email=user_in.email,
-            password=user_in.password.get_secret_value(),
-        )
-    except service.DuplicateUserError as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
     return UserPrivate.model_validate(user)
 {%- else -%}
 from fastapi import APIRouter

@@ -5,8 +5,8 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
 import pytest
+from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db.engine import create_engine
@@ -39,42 +39,50 @@ async def servers(servers_database: str) -> AsyncIterator[tuple[str, str]]:
         yield first, second
 
 
+@pytest.fixture
+async def clients(servers: tuple[str, str]) -> AsyncIterator[tuple[AsyncClient, AsyncClient]]:
+    """A client of each server."""
+    async with (
+        AsyncClient(base_url=servers[0], timeout=30) as first,
+        AsyncClient(base_url=servers[1], timeout=30) as second,
+    ):
+        yield first, second
+
+
 async def test_racing_refreshes_of_one_token_have_one_winner_and_end_the_session(
-    servers: tuple[str, str],
+    clients: tuple[AsyncClient, AsyncClient],
 ) -> None:
-    first, second = (httpx.AsyncClient(base_url=url, timeout=30) for url in servers)
-    async with first, second:
-        await sign_up(first, "ann")
-        session = await log_in(first, "ann")
+    first, second = clients
+    await sign_up(first, "ann")
+    session = await log_in(first, "ann")
 
-        answers = await asyncio.gather(
-            *[
-                client.post("/auth/refresh", json={"refresh_token": session.refresh_token})
-                for client in [first, second] * (RACERS // 2)
-            ]
-        )
+    answers = await asyncio.gather(
+        *[
+            client.post("/auth/refresh", json={"refresh_token": session.refresh_token})
+            for client in [first, second] * (RACERS // 2)
+        ]
+    )
 
-        statuses = Counter(answer.status_code for answer in answers)
-        assert statuses == {200: 1, 401: RACERS - 1}, statuses
-        (won,) = [answer.json() for answer in answers if answer.status_code == 200]
-        winner = Session(won["access_token"], won["refresh_token"])
-        # Each loser replayed a spent token: the session ended, the winner's new tokens with it.
-        assert not await works(first, winner)
-        assert not await works(second, session)
-        assert await refreshed(first, winner) is None
+    statuses = Counter(answer.status_code for answer in answers)
+    assert statuses == {200: 1, 401: RACERS - 1}, statuses
+    (won,) = [answer.json() for answer in answers if answer.status_code == 200]
+    winner = Session(won["access_token"], won["refresh_token"])
+    # Each loser replayed a spent token: the session ended, the winner's new tokens with it.
+    assert not await works(first, winner)
+    assert not await works(second, session)
+    assert await refreshed(first, winner) is None
 
 
 async def test_a_logout_on_one_process_is_401_on_the_other_at_once(
-    servers: tuple[str, str],
+    clients: tuple[AsyncClient, AsyncClient],
 ) -> None:
-    first, second = (httpx.AsyncClient(base_url=url, timeout=30) for url in servers)
-    async with first, second:
-        await sign_up(first, "bob")
-        session = await log_in(first, "bob")
-        assert await works(second, session)
+    first, second = clients
+    await sign_up(first, "bob")
+    session = await log_in(first, "bob")
+    assert await works(second, session)
 
-        logged_out = await first.post("/auth/logout", headers=session.headers)
+    logged_out = await first.post("/auth/logout", headers=session.headers)
 
-        assert logged_out.status_code == 204
-        assert not await works(second, session)
-        assert await refreshed(second, session) is None
+    assert logged_out.status_code == 204
+    assert not await works(second, session)
+    assert await refreshed(second, session) is None
