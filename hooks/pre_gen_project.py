@@ -12,9 +12,12 @@ import sys
 
 # Names a slug must not take: the packages inside the project, and the distributions that any answer
 # makes it depend on (a project named like one of its dependencies cannot be installed beside it);
-# tests/test_hooks.py renders every yes/no answer yes, on each database, to hold this list whole.
+# tests/test_hooks.py renders the answers that bring the most, on each database, to hold this list
+# whole.
 RESERVED_SLUGS = frozenset(
     {
+        "aiosmtpd",
+        "aiosmtplib",
         "aiosqlite",
         "alembic",
         "anyio",

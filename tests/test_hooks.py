@@ -59,9 +59,10 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
-    # Each yes/no answer yes: every dependency an answer can bring, on each database.
-    yes_no = [option for option in CONTEXT if isinstance(CONTEXT[option], bool)]
-    answers = {**fullest(yes_no), "database": database}
+    # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
+    # dependency an answer can bring, on each database.
+    questions = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
+    answers = {**fullest(questions), "database": database}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
