@@ -42,8 +42,8 @@ async def get_current_session(
 CurrentSession = Annotated[SignedIn, Depends(get_current_session)]
 
 
-async def get_current_user(signed_in: CurrentSession) -> User:
-    return signed_in.user
+async def get_current_user(current: CurrentSession) -> User:
+    return current.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
