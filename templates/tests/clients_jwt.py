@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
@@ -75,8 +74,10 @@ async def live_admin_headers(client: AsyncClient, database_url: str) -> dict[str
     """Headers that sign a live server's requests in as a new admin, who may use every route and
     owns the items they make."""
     headers = await live_owner_headers(client, "admin")
+    admin = (await client.get("/users/me", headers=headers)).json()
     engine = create_engine(database_url)
-    async with engine.begin() as connection:
-        await connection.execute(update(User).where(User.username == "admin").values(role="admin"))
+    async with AsyncSession(engine) as session:
+        await promote(session, admin["id"])
+        await session.commit()
     await engine.dispose()
     return headers

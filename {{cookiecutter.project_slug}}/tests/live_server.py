@@ -46,11 +46,16 @@ RATE_LIMITS = {
 @pytest.fixture
 async def live_database(live_database_url: str) -> str:
     """The server's database, with the schema built as for the tests."""
-    engine = create_engine(live_database_url)
+    return await with_schema(live_database_url)
+
+
+async def with_schema(database_url: str) -> str:
+    """The database at the URL, given the schema as for the tests."""
+    engine = create_engine(database_url)
     async with engine.begin() as connection:
         await create_schema(connection)
     await engine.dispose()
-    return live_database_url
+    return database_url
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ a request or fails it.
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.deps import SessionDep, SessionsDep
 from app.api.rate_limit import RateLimit
@@ -49,6 +50,15 @@ def bad_link() -> HTTPException:
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail="Invalid or expired link.")
 
 
+async def mail_a_verification_link(
+    session: AsyncSession, background: BackgroundTasks, *, user_id: int, email: str
+) -> None:
+    """Store a new link that verifies the address as the user's, and mail it after the response."""
+    message = await links.verification_mail(session, user_id=user_id, email=email)
+    await session.commit()
+    background.add_task(mail.send, message)
+
+
 def email_taken() -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists.")
 
@@ -62,9 +72,7 @@ def email_taken() -> HTTPException:
 )
 async def sign_up(user: NewUser, session: SessionDep, background: BackgroundTasks) -> UserPrivate:
     """Sign up: a link that verifies the email address is mailed to it."""
-    message = await links.verification_mail(session, user_id=user.id, email=user.email)
-    await session.commit()
-    background.add_task(mail.send, message)
+    await mail_a_verification_link(session, background, user_id=user.id, email=user.email)
     return UserPrivate.model_validate(user)
 
 
@@ -112,9 +120,7 @@ async def change_email(
         raise incorrect_password()
     if await service.email_taken(session, change.email):
         raise email_taken()
-    message = await links.verification_mail(session, user_id=user.id, email=change.email)
-    await session.commit()
-    background.add_task(mail.send, message)
+    await mail_a_verification_link(session, background, user_id=user.id, email=change.email)
 
 
 @router.post(
@@ -147,9 +153,7 @@ async def resend_verification(
     stop working."""
     if user.email_verified:
         return
-    message = await links.verification_mail(session, user_id=user.id, email=user.email)
-    await session.commit()
-    background.add_task(mail.send, message)
+    await mail_a_verification_link(session, background, user_id=user.id, email=user.email)
 
 
 @router.post(

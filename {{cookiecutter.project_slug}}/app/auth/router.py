@@ -17,14 +17,6 @@ login_rate_limit = RateLimit("login_rate_limit")
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def token(tokens: service.Tokens) -> Token:
-    return Token(
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
-        expires_in=tokens.expires_in,
-    )
-
-
 @router.post(
     "/token",
     dependencies=[Depends(login_rate_limit)],
@@ -59,7 +51,7 @@ async def login(form: Annotated[LoginForm, Form()], session: SessionDep) -> Toke
             status.HTTP_403_FORBIDDEN,
             detail="Verify your email address first: follow the link mailed to it.",
         )
-    return token(await service.start_session(session, user.id))
+    return await service.start_session(session, user.id)
 
 
 @router.post(
@@ -76,7 +68,7 @@ async def refresh(body: Refresh, session: SessionDep) -> Token:
             detail="Invalid or expired refresh token.",
             headers=UNAUTHORIZED,
         )
-    return token(tokens)
+    return tokens
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

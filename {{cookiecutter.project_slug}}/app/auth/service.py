@@ -8,27 +8,19 @@ waits on the hasher.
 """
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import AuthSession, RefreshToken
-from app.auth.schemas import UserAdminUpdate
+from app.auth.schemas import Token, UserAdminUpdate
 from app.auth.tokens import AccessClaims, create_access_token, new_secret_token, token_hash
 from app.core import security
 from app.core.config import get_settings
 from app.users.models import User
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Tokens:
-    access_token: str
-    refresh_token: str
-    expires_in: int  # seconds that the access token lasts
 
 
 def now() -> datetime:
@@ -49,7 +41,7 @@ async def authenticate(session: AsyncSession, *, username: str, password: str) -
     return user
 
 
-async def start_session(session: AsyncSession, user_id: int) -> Tokens:
+async def start_session(session: AsyncSession, user_id: int) -> Token:
     """A new session for the user, and its first tokens."""
     started = AuthSession(user_id=user_id, started_at=now())
     session.add(started)
@@ -59,7 +51,7 @@ async def start_session(session: AsyncSession, user_id: int) -> Tokens:
     return tokens
 
 
-async def refresh(session: AsyncSession, refresh_token: str) -> Tokens | None:
+async def refresh(session: AsyncSession, refresh_token: str) -> Token | None:
     """New tokens for a refresh token used for the first time, before it expires, in a session
     that is alive; None for any other.
 
@@ -104,7 +96,7 @@ async def _end_a_reused_tokens_session(session: AsyncSession, hashed: str) -> No
         logger.warning("A refresh token was used again: its session %d ended", reused)
 
 
-def _issue(session: AsyncSession, *, user_id: int, session_id: int) -> Tokens:
+def _issue(session: AsyncSession, *, user_id: int, session_id: int) -> Token:
     settings = get_settings()
     refresh_token = new_secret_token()
     session.add(
@@ -114,7 +106,7 @@ def _issue(session: AsyncSession, *, user_id: int, session_id: int) -> Tokens:
             expires_at=now() + timedelta(days=settings.refresh_token_days),
         )
     )
-    return Tokens(
+    return Token(
         access_token=create_access_token(user_id, session_id),
         refresh_token=refresh_token,
         expires_in=settings.access_token_minutes * 60,

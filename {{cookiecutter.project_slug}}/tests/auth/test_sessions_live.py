@@ -9,11 +9,9 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.db.engine import create_engine
 from tests.auth.accounts import Session, log_in, refreshed, sign_up, works
 from tests.database import spare_database
-from tests.live_server import live_server
-from tests.schema import create_schema
+from tests.live_server import live_server, with_schema
 
 pytestmark = pytest.mark.live
 
@@ -31,10 +29,7 @@ def servers_database(engine: AsyncEngine) -> Iterator[str]:
 @pytest.fixture(scope="module")
 async def servers(servers_database: str) -> AsyncIterator[tuple[str, str]]:
     """The base URLs of two server processes on one database."""
-    engine = create_engine(servers_database)
-    async with engine.begin() as connection:
-        await create_schema(connection)
-    await engine.dispose()
+    await with_schema(servers_database)
     with live_server(servers_database) as first, live_server(servers_database) as second:
         yield first, second
 
