@@ -8,10 +8,23 @@ from app.auth.models import AccountToken, AuthSession, RefreshToken
 {% endif -%}
 from app.db.base import Base
 from app.items.models import Item
+{% if cookiecutter.background_jobs == "taskiq" -%}
+from app.jobs.models import Job
+{% endif -%}
 from app.users.models import User
 
-{% if cookiecutter.auth == "jwt" -%}
-__all__ = ["AccountToken", "AuthSession", "Base", "Item", "RefreshToken", "User"]
-{%- else -%}
-__all__ = ["Base", "Item", "User"]
+__all__ = [
+{%- if cookiecutter.auth == "jwt" %}
+    "AccountToken",
+    "AuthSession",
 {%- endif %}
+    "Base",
+    "Item",
+{%- if cookiecutter.background_jobs == "taskiq" %}
+    "Job",
+{%- endif %}
+{%- if cookiecutter.auth == "jwt" %}
+    "RefreshToken",
+{%- endif %}
+    "User",
+]

@@ -29,6 +29,9 @@ pytest_plugins = [
     "tests.api_client",
     "tests.clients",
     "tests.live_server",
+{%- if cookiecutter.background_jobs == "taskiq" %}
+    "tests.jobs.plugin",
+{%- endif %}
 ]
 
 

@@ -3,8 +3,14 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from app.items.jobs import item_created
+{%- endif %}
 from app.items.models import Item
 from app.items.schemas import ItemUpdate
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from app.jobs import enqueue
+{%- endif %}
 
 
 async def create_item(
@@ -22,6 +28,10 @@ async def create_item(
     item.owner_id = owner_id
 {%- endif %}
     session.add(item)
+{%- if cookiecutter.background_jobs == "taskiq" %}
+    await session.flush()  # for the item's id
+    enqueue(session, item_created, item.id)  # sent once the commit has stored both
+{%- endif %}
     await session.commit()
     return item
 

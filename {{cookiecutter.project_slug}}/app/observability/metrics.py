@@ -45,6 +45,12 @@ POOL_CONNECTIONS = Gauge(
 POOL_CHECKED_OUT = Gauge(
     "db_pool_checked_out", "Database connections in use.", multiprocess_mode="livesum"
 )
+{%- if cookiecutter.background_jobs == "taskiq" %}
+# The worker's (app/jobs/runner.py): each run of a job by its outcome (done, retried, failed, or
+# skipped: done before), and its time.
+JOBS = Counter("jobs", "Jobs run, by outcome.", ["job", "outcome"])
+JOB_DURATION = Histogram("job_duration_seconds", "Time to run a job.", ["job"])
+{%- endif %}
 # Requests that no route matched share one label value, so unknown paths add no series.
 UNMATCHED = "unmatched"
 

@@ -7,10 +7,14 @@ one; OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name the service. Every log 
 span is current carries its ids: otelTraceID and otelSpanID.
 """
 
+{% if cookiecutter.background_jobs == "taskiq" -%}
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+{% endif -%}
 from functools import cache
 
 from fastapi import FastAPI
-from opentelemetry import trace
+from opentelemetry import {{ "propagate, trace" if cookiecutter.background_jobs == "taskiq" else "trace" }}
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
@@ -79,3 +83,28 @@ def _instrument_libraries() -> None:
         inject_trace_context=True,
         enable_log_auto_instrumentation=False,
     )
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+
+def carrier() -> dict[str, str]:
+    """The current trace context, as the headers that carry it (traceparent), for a job."""
+    headers: dict[str, str] = {}
+    propagate.inject(headers)
+    return headers
+
+
+@contextmanager
+def job_span(name: str, carried: Mapping[str, str]) -> Iterator[None]:
+    """A span for a job's run, a child of the span that enqueued it."""
+    tracer = tracer_provider().get_tracer(__name__)
+    with tracer.start_as_current_span(
+        f"job {name}", context=propagate.extract(carried), kind=trace.SpanKind.CONSUMER
+    ):
+        yield
+
+
+def instrument_jobs() -> None:
+    """The worker's traces: its SQL, its outgoing httpx calls and its log records' ids, as the
+    app's; each job its own span (app/jobs/runner.py)."""
+    _instrument_libraries()
+{%- endif %}

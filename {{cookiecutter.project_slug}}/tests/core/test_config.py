@@ -18,6 +18,7 @@ BAD_VALUES: dict[str, object] = {
     "database_url": "mysql://db.example.com/app",
     "forwarded_allow_ips": "proxy.example.com",
     "rate_limit_storage_uri": "pigeon://coop",
+    "jobs_broker_url": "amqp://rabbit.example.com",
     "secret_key": "changeme" * 4,
     "mail_from": "no address",
     "public_url": "ftp://example.com",

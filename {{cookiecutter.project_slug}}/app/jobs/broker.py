@@ -1,0 +1,93 @@
+"""The broker: a Redis list that carries the ids of jobs to the workers (taskiq's
+ListQueueBroker), named by JOBS_BROKER_URL. It carries nothing else: the jobs themselves are rows
+in the database (app/jobs/outbox.py), so a message that is lost costs a delay, never a job."""
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+
+from redis.exceptions import RedisError
+from sqlalchemy import update
+from taskiq import AsyncBroker
+from taskiq.kicker import AsyncKicker
+from taskiq_redis import ListQueueBroker
+
+from app.core.config import get_settings
+from app.db.session import CONNECTION_ERRORS, get_sessionmaker
+from app.jobs.models import Job
+
+QUEUE = {{ (cookiecutter.project_slug ~ ":jobs") | tojson }}
+# The two tasks the workers know (app/jobs/tasks.py): run a job, by id; send the jobs due.
+RUN = "run_job"
+RELAY = "relay_jobs"
+# Longest a send waits for the broker: Redis answers in well under a millisecond.
+SEND_TIMEOUT_SECONDS = 2
+
+logger = logging.getLogger(__name__)
+
+
+@cache
+def get_broker() -> AsyncBroker:
+    """The process's broker (made on first use)."""
+    url = get_settings().jobs_broker_url
+    return ListQueueBroker(url, queue_name=QUEUE, socket_connect_timeout=SEND_TIMEOUT_SECONDS)
+
+
+async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:
+    """Give the broker these jobs, by id. What it does not take is due at once for the relay,
+    which sends it when the broker answers again."""
+    unsent = list(due)
+    try:
+        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+            while unsent:
+                job_id, context = unsent[0]
+                await AsyncKicker[[int], None](RUN, get_broker(), context).kiq(job_id)
+                unsent.pop(0)
+    except (RedisError, OSError, TimeoutError) as error:
+        _outage.failed(error)
+        await _due_now([job_id for job_id, _ in unsent])
+    else:
+        _outage.ended()
+
+
+async def _due_now(job_ids: list[int]) -> None:
+    try:
+        async with get_sessionmaker()() as session:
+            await session.execute(update(Job).where(Job.id.in_(job_ids)).values(run_after=now()))
+            await session.commit()
+    except CONNECTION_ERRORS as error:
+        # They are due when their lease ends, all the same.
+        logger.warning("Jobs %s wait for their lease to end: %s", job_ids, error)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Outage:
+    """One warning when the broker starts failing, one when it answers again."""
+
+    def __init__(self) -> None:
+        self.since: datetime | None = None
+
+    def failed(self, error: Exception) -> None:
+        if self.since is None:
+            self.since = now()
+            said = "no answer" if isinstance(error, TimeoutError) else type(error).__name__
+            logger.warning(
+                "The jobs broker failed (%s): jobs wait in the database, and the relay sends "
+                "them once it answers",
+                said,
+            )
+
+    def ended(self) -> None:
+        if self.since is not None:
+            logger.warning(
+                "The jobs broker answers again after %.0f s", (now() - self.since).total_seconds()
+            )
+            self.since = None
+
+
+_outage = Outage()

@@ -1,0 +1,74 @@
+"""The worker: `python -m app.worker` runs the jobs that the broker brings (app/jobs), up to
+JOBS_CONCURRENCY at once in each of its JOBS_PROCESSES processes. Run as many workers as the jobs
+need, on any machines that reach the database and Redis.
+
+On SIGTERM (or Ctrl+C) it takes no new job, gives the jobs in hand GRACEFUL_SHUTDOWN_SECONDS to
+finish, then exits; a job cut short is sent again when its lease ends (JOBS_LEASE_SECONDS).
+"""
+
+import logging
+import sys
+from contextlib import AsyncExitStack
+
+from taskiq import AsyncBroker, TaskiqEvents, TaskiqState
+from taskiq.cli.worker.args import WorkerArgs
+from taskiq.cli.worker.run import run_worker
+
+from app.core.config import get_settings
+from app.core.logging import configure_logging
+from app.db.session import get_engine
+from app.jobs.tasks import broker_with_tasks
+{%- if cookiecutter.use_metrics or cookiecutter.use_tracing or cookiecutter.use_sentry %}
+from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry" if cookiecutter.use_sentry, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
+{%- endif %}
+
+# The modules whose jobs the workers run: add each new one here.
+JOB_MODULES = ["app.items.jobs"]
+
+logger = logging.getLogger(__name__)
+
+
+def worker_broker() -> AsyncBroker:
+    """The broker as each worker process has it: with its tasks, and what starts and ends with
+    the process."""
+    broker = broker_with_tasks()
+    running = AsyncExitStack()
+
+    async def started(_: TaskiqState) -> None:
+        settings = get_settings()
+        configure_logging(settings)
+{%- if cookiecutter.use_sentry %}
+        sentry.start(settings)
+{%- endif %}
+{%- if cookiecutter.use_tracing %}
+        tracing.instrument_jobs()
+{%- endif %}
+{%- if cookiecutter.use_metrics %}
+        await running.enter_async_context(metrics.serving(settings))
+{%- endif %}
+        running.push_async_callback(get_engine().dispose)
+
+    async def stopped(_: TaskiqState) -> None:
+        await running.aclose()
+
+    broker.add_event_handler(TaskiqEvents.WORKER_STARTUP, started)
+    broker.add_event_handler(TaskiqEvents.WORKER_SHUTDOWN, stopped)
+    return broker
+
+
+def main(modules: list[str] = JOB_MODULES) -> None:
+    settings = get_settings()
+    configure_logging(settings)
+    arguments = WorkerArgs(
+        broker=f"{__name__}:worker_broker",
+        modules=modules,
+        workers=settings.jobs_processes,
+        max_async_tasks=settings.jobs_concurrency,
+        wait_tasks_timeout=settings.graceful_shutdown_seconds,
+        configure_logging=False,
+    )
+    sys.exit(run_worker(arguments))
+
+
+if __name__ == "__main__":
+    main()

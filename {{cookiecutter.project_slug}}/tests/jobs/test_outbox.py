@@ -1,0 +1,170 @@
+"""Jobs go out with the commit that stores them, run once, and fail into the dead letters."""
+
+from collections.abc import Callable
+
+import pytest
+from asgi_correlation_id import correlation_id
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import get_settings
+from app.items.jobs import item_created
+from app.items.models import Item
+from app.jobs import enqueue, outbox, runner
+from app.jobs.models import Job
+from tests import factories
+from tests.jobs import work
+from tests.jobs.plugin import RunJobs, sessions_on
+
+
+async def jobs_stored(session: AsyncSession) -> list[Job]:
+    return list((await session.scalars(select(Job).order_by(Job.id))).all())
+
+
+async def test_a_created_item_sends_its_job_once_committed(
+    db_session: AsyncSession, sent_jobs: list[int], run_jobs: RunJobs
+) -> None:
+    item = await factories.create_item(db_session)
+
+    (job,) = await jobs_stored(db_session)
+    assert sent_jobs == [job.id]
+    assert (job.name, job.arguments) == (
+        "app.items.jobs.item_created",
+        {"args": [item.id], "kwargs": {}},
+    )
+    assert await run_jobs() == {job.id: "done"}
+    assert await jobs_stored(db_session) == []
+
+
+async def test_a_rolled_back_job_is_neither_sent_nor_stored(
+    db_session: AsyncSession, sent_jobs: list[int]
+) -> None:
+    async with sessions_on(db_session)() as session:
+        enqueue(session, item_created, 1)
+        await session.flush()
+        assert len(await jobs_stored(session)) == 1
+        await session.rollback()
+        await session.commit()  # nothing left to commit, nothing sent
+
+    assert sent_jobs == []
+    assert await jobs_stored(db_session) == []
+
+
+async def test_a_job_runs_once_however_often_it_is_delivered(
+    db_session: AsyncSession, run_jobs: RunJobs
+) -> None:
+    item = await factories.create_item(db_session, price=10)
+    await run_jobs()  # the item's own job
+    enqueue(db_session, work.add_to_price, item.id, 1)
+    await db_session.commit()
+    (job,) = await jobs_stored(db_session)
+
+    outcomes = [await runner.run(job.id, sessions_on(db_session)) for _ in range(3)]
+
+    assert outcomes == ["done", "skipped", "skipped"]
+    await db_session.refresh(item)
+    assert item.price == 11
+
+
+async def test_a_failing_job_is_retried_with_backoff_then_kept_as_failed(
+    db_session: AsyncSession,
+    run_jobs: RunJobs,
+    log_lines: Callable[[], list[dict[str, object]]],
+) -> None:
+    settings = get_settings()
+    enqueue(db_session, work.fails, "out of luck")
+    await db_session.commit()
+
+    outcomes = [await run_jobs() for _ in range(settings.jobs_max_attempts + 1)]
+
+    (job,) = await jobs_stored(db_session)
+    assert [list(outcome.values()) for outcome in outcomes] == [
+        *[["retried"]] * (settings.jobs_max_attempts - 1),
+        ["failed"],
+        [],  # failed for good: no longer run
+    ]
+    assert job.attempts == settings.jobs_max_attempts
+    assert job.failed_at is not None
+    assert job.error == "RuntimeError: out of luck"
+    errors = [line for line in log_lines() if line["level"] == "ERROR"]
+    assert [line["message"] for line in errors] == [
+        f"Job tests.jobs.work.fails ({job.id}) failed for good after "
+        f"{settings.jobs_max_attempts} attempts"
+    ]
+
+
+async def test_retries_wait_longer_each_time(db_session: AsyncSession, run_jobs: RunJobs) -> None:
+    enqueue(db_session, work.fails, "again")
+    await db_session.commit()
+    waits = []
+    for _ in range(3):
+        await run_jobs()
+        job = await db_session.scalar(select(Job).execution_options(populate_existing=True))
+        assert job is not None
+        waits.append(round((job.run_after - outbox.now()).total_seconds()))
+
+    retry = get_settings().jobs_retry_seconds
+    assert waits == [round(retry), round(retry * 2), round(retry * 4)]
+
+
+async def test_a_job_of_an_unknown_name_fails(db_session: AsyncSession, run_jobs: RunJobs) -> None:
+    db_session.add(
+        Job(
+            name="app.gone.work",
+            arguments={"args": [], "kwargs": {}},
+            context={},
+            run_after=outbox.now(),
+        )
+    )
+    await db_session.commit()
+
+    assert list((await run_jobs()).values()) == ["retried"]
+    (job,) = await jobs_stored(db_session)
+    assert job.error == "LookupError: no job is registered as app.gone.work"
+
+
+async def test_the_relay_sends_the_jobs_due_and_leases_them(
+    db_session: AsyncSession, sent_jobs: list[int]
+) -> None:
+    item = await factories.create_item(db_session)  # its job: sent, and not due yet
+    enqueue(db_session, work.add_to_price, item.id, 1)
+    enqueue(db_session, work.fails, "dead")
+    await db_session.commit()
+    _, due, dead = await jobs_stored(db_session)
+    due.run_after = outbox.now()
+    dead.run_after, dead.failed_at = outbox.now(), outbox.now()
+    await db_session.commit()
+    sent_jobs.clear()
+
+    assert await outbox.relay(sessions_on(db_session)) == 1
+    assert sent_jobs == [due.id]
+    await db_session.refresh(due)
+    lease = (due.run_after - outbox.now()).total_seconds()
+    assert lease == pytest.approx(get_settings().jobs_lease_seconds, abs=5)
+    assert await outbox.relay(sessions_on(db_session)) == 0  # leased: not due again yet
+
+
+async def test_a_job_logs_with_the_request_id_of_the_request_that_enqueued_it(
+    db_session: AsyncSession,
+    run_jobs: RunJobs,
+    log_lines: Callable[[], list[dict[str, object]]],
+) -> None:
+    token = correlation_id.set("enqueuing-request")
+    try:
+        item = await factories.create_item(db_session)
+    finally:
+        correlation_id.reset(token)
+
+    await run_jobs()
+
+    (line,) = [line for line in log_lines() if line["name"] == "app.items.jobs"]
+    assert line["message"] == f"Item {item.id} created: {item.name}"
+    assert line["request_id"] == "enqueuing-request"
+
+
+async def test_items_created_together_each_get_a_job(db_session: AsyncSession) -> None:
+    for _ in range(3):
+        await factories.create_item(db_session)
+    stored = await db_session.scalar(select(func.count()).select_from(Job))
+    items = await db_session.scalar(select(func.count()).select_from(Item))
+    assert stored == items == 3
