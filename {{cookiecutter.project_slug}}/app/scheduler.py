@@ -8,13 +8,13 @@ so every scheduler agrees on which one it is.
 
 import asyncio
 import contextlib
-import logging
 import time
 from datetime import timedelta
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from taskiq import AsyncBroker, ScheduledTask, TaskiqScheduler
+from taskiq.cli.common_args import LogLevel
 from taskiq.cli.scheduler.args import SchedulerArgs
 from taskiq.cli.scheduler.run import run_scheduler
 from taskiq.exceptions import ScheduledTaskCancelledError
@@ -22,12 +22,10 @@ from taskiq.schedule_sources import LabelScheduleSource
 
 from app.core.config import get_settings
 from app.core.logging import configure_logging
-from app.jobs.broker import QUEUE
+from app.jobs.broker import QUEUE, Outage
 from app.jobs.tasks import broker_with_tasks
 
 CRON_TICK_SECONDS = 60  # a cron schedule fires at most once a minute
-
-logger = logging.getLogger(__name__)
 
 
 class OncePerTick(LabelScheduleSource):
@@ -36,6 +34,7 @@ class OncePerTick(LabelScheduleSource):
     def __init__(self, broker: AsyncBroker, redis: Redis) -> None:
         super().__init__(broker)
         self.redis = redis
+        self.outage = Outage()
 
     async def pre_send(self, task: ScheduledTask) -> None:
         period = task.interval or CRON_TICK_SECONDS
@@ -45,9 +44,10 @@ class OncePerTick(LabelScheduleSource):
             first = await self.redis.set(
                 f"{QUEUE}:sent:{task.schedule_id}:{tick}", 1, nx=True, ex=int(seconds) * 2
             )
-        except RedisError as error:
-            logger.warning("Not sending %s: Redis failed (%s)", task.task_name, error)
-            raise ScheduledTaskCancelledError from None
+        except (RedisError, OSError) as error:
+            self.outage.failed(error)
+            raise ScheduledTaskCancelledError from None  # nothing could be sent
+        self.outage.ended()
         if not first:
             raise ScheduledTaskCancelledError  # another scheduler sent this tick
 
@@ -61,7 +61,11 @@ def scheduler() -> TaskiqScheduler:
 def main() -> None:
     configure_logging(get_settings())
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_scheduler(SchedulerArgs(scheduler(), modules=[], configure_logging=False)))
+        # Warnings only from taskiq: not two lines for every tick.
+        arguments = SchedulerArgs(
+            scheduler(), modules=[], configure_logging=False, log_level=LogLevel.WARNING
+        )
+        asyncio.run(run_scheduler(arguments))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import sys
 from contextlib import AsyncExitStack
 
 from taskiq import AsyncBroker, TaskiqEvents, TaskiqState
+from taskiq.cli.common_args import LogLevel
 from taskiq.cli.worker.args import WorkerArgs
 from taskiq.cli.worker.run import run_worker
 
@@ -24,6 +25,9 @@ from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry
 
 # The modules whose jobs the workers run: add each new one here.
 JOB_MODULES = ["app.items.jobs"]
+# After the jobs in hand, the most that closing the connections may take: a job still running
+# then ends with the process.
+BROKER_SHUTDOWN_SECONDS = 2
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +69,9 @@ def main(modules: list[str] = JOB_MODULES) -> None:
         workers=settings.jobs_processes,
         max_async_tasks=settings.jobs_concurrency,
         wait_tasks_timeout=settings.graceful_shutdown_seconds,
+        shutdown_timeout=BROKER_SHUTDOWN_SECONDS,
         configure_logging=False,
+        log_level=LogLevel.WARNING,  # not a line per task: app/jobs/runner.py writes one per job
     )
     sys.exit(run_worker(arguments))
 

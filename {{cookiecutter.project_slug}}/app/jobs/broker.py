@@ -4,13 +4,14 @@ in the database (app/jobs/outbox.py), so a message that is lost costs a delay, n
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from datetime import UTC, datetime
 from functools import cache
 
 from redis.exceptions import RedisError
 from sqlalchemy import update
 from taskiq import AsyncBroker
+from taskiq.exceptions import SendTaskError
 from taskiq.kicker import AsyncKicker
 from taskiq_redis import ListQueueBroker
 
@@ -24,6 +25,7 @@ RUN = "run_job"
 RELAY = "relay_jobs"
 # Longest a send waits for the broker: Redis answers in well under a millisecond.
 SEND_TIMEOUT_SECONDS = 2
+LISTEN_RETRY_SECONDS = 1
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,23 @@ logger = logging.getLogger(__name__)
 def get_broker() -> AsyncBroker:
     """The process's broker (made on first use)."""
     url = get_settings().jobs_broker_url
-    return ListQueueBroker(url, queue_name=QUEUE, socket_connect_timeout=SEND_TIMEOUT_SECONDS)
+    return Queue(url, queue_name=QUEUE, socket_connect_timeout=SEND_TIMEOUT_SECONDS)
+
+
+class Queue(ListQueueBroker):
+    """taskiq's Redis list, whose workers wait out an outage of Redis: one warning when it starts,
+    one when it ends, and a try every LISTEN_RETRY_SECONDS meanwhile (taskiq's own would end the
+    worker process, with a traceback, to be started again, over and over)."""
+
+    async def listen(self) -> AsyncGenerator[bytes, None]:
+        while True:
+            try:
+                async for message in super().listen():
+                    outage.ended()
+                    yield message
+            except (RedisError, OSError) as error:
+                outage.failed(error)
+                await asyncio.sleep(LISTEN_RETRY_SECONDS)
 
 
 async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:
@@ -45,11 +63,11 @@ async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:
                 job_id, context = unsent[0]
                 await AsyncKicker[[int], None](RUN, get_broker(), context).kiq(job_id)
                 unsent.pop(0)
-    except (RedisError, OSError, TimeoutError) as error:
-        _outage.failed(error)
+    except (SendTaskError, TimeoutError) as error:  # taskiq's wraps what Redis raised
+        outage.failed(error)
         await _due_now([job_id for job_id, _ in unsent])
     else:
-        _outage.ended()
+        outage.ended()
 
 
 async def _due_now(job_ids: list[int]) -> None:
@@ -72,14 +90,13 @@ class Outage:
     def __init__(self) -> None:
         self.since: datetime | None = None
 
-    def failed(self, error: Exception) -> None:
+    def failed(self, error: BaseException) -> None:
         if self.since is None:
             self.since = now()
-            said = "no answer" if isinstance(error, TimeoutError) else type(error).__name__
+            cause = error.__cause__ or error
+            said = "no answer" if isinstance(cause, TimeoutError) else type(cause).__name__
             logger.warning(
-                "The jobs broker failed (%s): jobs wait in the database, and the relay sends "
-                "them once it answers",
-                said,
+                "The jobs broker failed (%s): jobs wait in the database until it answers", said
             )
 
     def ended(self) -> None:
@@ -90,4 +107,4 @@ class Outage:
             self.since = None
 
 
-_outage = Outage()
+outage = Outage()

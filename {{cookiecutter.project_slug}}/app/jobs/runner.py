@@ -59,7 +59,8 @@ def request_context() -> dict[str, str]:
 def carried(name: str, context: Mapping[str, str]) -> Iterator[None]:
     """While a job runs: the request id of the request that enqueued it on every log line{{ '; a
     span, the child of that request\'s' if cookiecutter.use_tracing }}."""
-    token = correlation_id.set(context.get("request_id"))
+    request_id = context.get("request_id")
+    token = correlation_id.set(request_id) if request_id else None
     try:
 {%- if cookiecutter.use_tracing %}
         with tracing.job_span(name, context):
@@ -68,7 +69,8 @@ def carried(name: str, context: Mapping[str, str]) -> Iterator[None]:
         yield
 {%- endif %}
     finally:
-        correlation_id.reset(token)
+        if token is not None:
+            correlation_id.reset(token)
 
 
 async def run(job_id: int, sessions: async_sessionmaker[AsyncSession]) -> str:

@@ -1,0 +1,237 @@
+"""Jobs on a real Redis server, run by the worker as a real process: delivered after the commit,
+run again after a killed worker, finished on SIGTERM, retried into the dead letters, sent once per
+tick by two schedulers, and kept while Redis is down."""
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.jobs import broker, enqueue, outbox
+from app.jobs.broker import QUEUE
+from app.worker import BROKER_SHUTDOWN_SECONDS
+from tests import factories
+from tests.clients import live_admin_headers
+from tests.jobs import work
+from tests.jobs.live import Database, RedisServer, started, until
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def database(live_database: str) -> AsyncIterator[Database]:
+    database = Database(live_database)
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+async def new_item(database: Database, price: float) -> int:
+    """An item, and its own job (item_created), waiting to be relayed."""
+    async with AsyncSession(database.engine, expire_on_commit=False) as session:
+        item = await factories.create_item(session, price=price)
+        return item.id
+
+
+async def test_a_job_is_sent_by_its_commit_and_never_by_a_rollback(
+    live_database: str,
+    redis_server: RedisServer,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No scheduler runs, so no relay: what runs was sent by the commit itself."""
+    item_id = await new_item(database, price=10)  # its own job stays unsent, as the tests have it
+    monkeypatch.setattr(outbox, "send", broker.send)  # to this test's Redis server
+    monkeypatch.setattr(
+        broker, "get_broker", lambda: broker.Queue(redis_server.url, queue_name=QUEUE)
+    )
+
+    with started("tests.jobs.worker", live_database, redis_server):
+        async with AsyncSession(database.engine) as session:
+            enqueue(session, work.add_to_price, item_id, 100)
+            await session.flush()
+            await session.rollback()
+            enqueue(session, work.add_to_price, item_id, 1)
+            await session.commit()
+        waited = await until(lambda: priced(database, item_id, 11), "the committed job ran")
+
+    print(f"the committed job ran {waited:.1f} s after its commit")
+    assert await database.price(item_id) == 11  # not 111: the rolled-back job never ran
+    assert await database.jobs_left() == 1  # the item's own, never sent
+    with redis_server.client() as client:
+        assert client.llen(QUEUE) == 0
+
+
+async def test_a_killed_worker_s_job_is_delivered_again_and_changes_the_database_once(
+    live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
+) -> None:
+    item_id = await new_item(database, price=10)
+    hold = tmp_path / "hold"
+    hold.touch()
+    job_id = await database.store_job(work.add_to_price_when_let_go, item_id, 1, str(tmp_path))
+
+    with (
+        started("tests.jobs.worker", live_database, redis_server),
+        started("app.scheduler", live_database, redis_server),
+    ):
+        await until(lambda: starts(tmp_path, 1), "the job started")
+        (first,) = tmp_path.glob("started-*")
+        os.kill(int(first.name.removeprefix("started-")), signal.SIGKILL)  # mid-job
+        hold.unlink()
+        waited = await until(lambda: done(database, job_id), "the job was done after the kill")
+
+    runs = len(list(tmp_path.glob("started-*")))
+    print(f"the job ran {runs} times, done {waited:.1f} s after the kill")
+    assert runs == 2  # in the killed process, then in its successor
+    assert await database.price(item_id) == 11
+
+
+async def test_sigterm_lets_the_job_in_hand_finish(
+    live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
+) -> None:
+    item_id = await new_item(database, price=10)
+    hold = tmp_path / "hold"
+    hold.touch()
+    job_id = await database.store_job(work.add_to_price_when_let_go, item_id, 1, str(tmp_path))
+
+    with (
+        started("app.scheduler", live_database, redis_server),
+        started("tests.jobs.worker", live_database, redis_server) as worker,
+    ):
+        await until(lambda: starts(tmp_path, 1), "the job started")
+        worker.process.send_signal(signal.SIGTERM)
+        # Longer than the worker gives anything but the jobs in hand (BROKER_SHUTDOWN_SECONDS).
+        await asyncio.sleep(BROKER_SHUTDOWN_SECONDS + 1)
+        assert worker.process.poll() is None, worker.output()
+        hold.unlink()
+        exit_code = await asyncio.to_thread(worker.process.wait, 60)
+
+    assert exit_code == 0, worker.output()
+    assert await database.job(job_id) is None
+    assert await database.price(item_id) == 11
+    assert len(list(tmp_path.glob("started-*"))) == 1
+
+
+async def test_a_failing_job_is_retried_then_kept_as_failed_and_blocks_no_other(
+    live_database: str, redis_server: RedisServer, database: Database
+) -> None:
+    item_id = await new_item(database, price=10)
+    failing = await database.store_job(work.fails, "poison")
+    with redis_server.client() as client:
+        client.lpush(QUEUE, b"not a message")  # a message no worker can read
+    fine = await database.store_job(work.add_to_price, item_id, 1)
+
+    with (
+        started("tests.jobs.worker", live_database, redis_server) as worker,
+        started("app.scheduler", live_database, redis_server),
+    ):
+        await until(lambda: done(database, fine), "the job after the poison ones was done")
+        await until(lambda: failed(database, failing), "the failing job was kept as failed")
+
+    job = await database.job(failing)
+    assert job is not None
+    print(f"attempts: {job.attempts}, error: {job.error}")
+    assert (job.attempts, job.error) == (3, "RuntimeError: poison")
+    assert await database.price(item_id) == 11
+    errors = [line for line in worker.output().splitlines() if " ERROR " in line]
+    assert len(errors) == 1, worker.output()
+    assert "failed for good after 3 attempts" in errors[0]
+
+
+async def test_two_schedulers_send_each_tick_once(
+    live_database: str, redis_server: RedisServer
+) -> None:
+    """No worker runs: the relay's messages stay in the queue, one per tick (a second, here)."""
+    with redis_server.client() as client:
+        with (
+            started("app.scheduler", live_database, redis_server),
+            started("app.scheduler", live_database, redis_server),
+        ):
+            await until(lambda: queued(client, 1), "the first tick was sent")
+            first_tick = asyncio.get_running_loop().time()
+            await asyncio.sleep(5)
+            sent = client.llen(QUEUE)
+            seconds = asyncio.get_running_loop().time() - first_tick
+
+    print(f"{sent} relay messages over {seconds:.1f} s of ticks, from two schedulers")
+    # One per tick: at most one per second begun since the first; two schedulers sending each
+    # would make twice as many.
+    assert 2 <= sent <= int(seconds) + 2
+
+
+async def test_jobs_enqueued_while_redis_is_down_are_answered_and_run_once_it_is_back(
+    live_database: str,
+    redis_server: RedisServer,
+    database: Database,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    settings = {"JOBS_BROKER_URL": redis_server.url, "JOBS_LEASE_SECONDS": "300"}
+    with (
+        live_server(live_database, settings) as base_url,
+        started("tests.jobs.worker", live_database, redis_server),
+        started("app.scheduler", live_database, redis_server),
+    ):
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+            client.headers.update(await live_admin_headers(client, live_database))
+            redis_server.stop()
+            statuses = [
+                (await client.post("/items/", json={"name": f"Lamp {n}", "price": 1})).status_code
+                for n in range(20)
+            ]
+            left_while_down = await database.jobs_left()
+            redis_server.start()
+            waited = await until(lambda: none_left(database), "every job was run")
+
+    print(
+        f"statuses while Redis was down: {statuses}; {left_while_down} jobs waited, all run "
+        f"{waited:.1f} s after Redis was back"
+    )
+    assert statuses == [201] * 20
+    assert left_while_down == 20
+    said = "".join(capfd.readouterr())  # the server's lines
+    assert "Traceback" not in said, said
+    assert said.count("The jobs broker failed") == 1, said
+    assert said.count("The jobs broker answers again") <= 1, said
+
+
+async def starts(folder: Path, count: int) -> bool:
+    return len(list(folder.glob("started-*"))) >= count
+
+
+async def done(database: Database, job_id: int) -> bool:
+    return await database.job(job_id) is None
+
+
+async def failed(database: Database, job_id: int) -> bool:
+    job = await database.job(job_id)
+    return job is not None and job.failed_at is not None
+
+
+async def priced(database: Database, item_id: int, price: float) -> bool:
+    return await database.price(item_id) == price
+
+
+async def none_left(database: Database) -> bool:
+    return await database.jobs_left() == 0
+
+
+async def queued(client: Redis, count: int) -> bool:
+    return client.llen(QUEUE) >= count
