@@ -3,9 +3,9 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-{%- if cookiecutter.background_jobs == "taskiq" %}
+{% if cookiecutter.background_jobs == "taskiq" -%}
 from app.items.jobs import item_created
-{%- endif %}
+{% endif -%}
 from app.items.models import Item
 from app.items.schemas import ItemUpdate
 {%- if cookiecutter.background_jobs == "taskiq" %}

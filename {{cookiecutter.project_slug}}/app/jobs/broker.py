@@ -42,7 +42,7 @@ class Queue(ListQueueBroker):
     one when it ends, and a try every LISTEN_RETRY_SECONDS meanwhile (taskiq's own would end the
     worker process, with a traceback, to be started again, over and over)."""
 
-    async def listen(self) -> AsyncGenerator[bytes, None]:
+    async def listen(self) -> AsyncGenerator[bytes]:
         while True:
             try:
                 async for message in super().listen():

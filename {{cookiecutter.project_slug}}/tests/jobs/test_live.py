@@ -160,16 +160,16 @@ async def test_two_schedulers_send_each_tick_once(
     live_database: str, redis_server: RedisServer
 ) -> None:
     """No worker runs: the relay's messages stay in the queue, one per tick (a second, here)."""
-    with redis_server.client() as client:
-        with (
-            started("app.scheduler", live_database, redis_server),
-            started("app.scheduler", live_database, redis_server),
-        ):
-            await until(lambda: queued(client, 1), "the first tick was sent")
-            first_tick = asyncio.get_running_loop().time()
-            await asyncio.sleep(5)
-            sent = client.llen(QUEUE)
-            seconds = asyncio.get_running_loop().time() - first_tick
+    with (
+        redis_server.client() as client,
+        started("app.scheduler", live_database, redis_server),
+        started("app.scheduler", live_database, redis_server),
+    ):
+        await until(lambda: queued(client, 1), "the first tick was sent")
+        first_tick = asyncio.get_running_loop().time()
+        await asyncio.sleep(5)
+        sent = client.llen(QUEUE)
+        seconds = asyncio.get_running_loop().time() - first_tick
 
     print(f"{sent} relay messages over {seconds:.1f} s of ticks, from two schedulers")
     # One per tick: at most one per second begun since the first; two schedulers sending each

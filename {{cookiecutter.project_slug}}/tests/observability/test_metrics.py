@@ -13,6 +13,9 @@ from app.core.config import get_settings
 from app.main import create_app
 from tests import factories
 from tests.api_client import request_every_operation
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from tests.jobs.plugin import RunJobs
+{%- endif %}
 from tests.live_server import free_port, server_process
 from tests.settings import fresh_settings
 
@@ -171,3 +174,21 @@ def test_several_worker_processes_are_scraped_as_one(live_database: str, tmp_pat
     assert health == [requests_for(before, "/health", "200") + 40] * 10
     workers = {path.stem.rsplit("_", 1)[-1] for path in tmp_path.glob("counter_*.db")}
     assert len(workers) == 2
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+
+async def test_jobs_are_counted_by_outcome_and_timed(
+    async_client: AsyncClient, db_session: AsyncSession, run_jobs: RunJobs
+) -> None:
+    await factories.create_item(db_session)
+    job = frozenset({"job": "app.items.jobs.item_created"}.items())
+    done = job | {("outcome", "done")}
+    before = await scrape(async_client)
+
+    await run_jobs()
+
+    after = await scrape(async_client)
+    assert after[("jobs_total", done)] - before.get(("jobs_total", done), 0) == 1
+    timed = ("job_duration_seconds_count", job)
+    assert after[timed] - before.get(timed, 0) == 1
+{%- endif %}

@@ -7,11 +7,21 @@ import sentry_sdk
 from httpx import ASGITransport, AsyncClient
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from sqlalchemy.ext.asyncio import AsyncSession
+{%- endif %}
 
 from app.core.config import get_settings
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from app.jobs import enqueue
+{%- endif %}
 from app.main import create_app
 from app.observability.sentry import options
 from tests.api_client import app_with_a_failing_route
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from tests.jobs import work
+from tests.jobs.plugin import RunJobs
+{%- endif %}
 
 PASSWORD = "correct-horse-battery-staple"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2lnbmF0dXJl"
@@ -76,3 +86,20 @@ def test_sentry_starts_only_with_a_dsn(monkeypatch: pytest.MonkeyPatch) -> None:
 
     assert [options["dsn"] for options in started] == ["https://public@sentry.example.com/1"]
     assert "send_default_pii" not in started[0]  # the SDK's default: off
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+
+async def test_a_job_that_fails_for_good_is_one_event(
+    sentry_events: list[dict[str, Any]], db_session: AsyncSession, run_jobs: RunJobs
+) -> None:
+    enqueue(db_session, work.fails, "out of luck")
+    await db_session.commit()
+
+    for _ in range(get_settings().jobs_max_attempts):  # retried, each a warning, then failed
+        await run_jobs()
+    sentry_sdk.flush()
+
+    (event,) = sentry_events
+    assert event["exception"]["values"][-1]["type"] == "RuntimeError"
+    assert "failed for good" in event["logentry"]["message"]
+{%- endif %}

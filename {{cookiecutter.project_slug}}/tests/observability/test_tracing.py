@@ -19,6 +19,9 @@ from app.middleware.access_log import PROBES
 from app.observability.tracing import exporter, tracer_provider
 from tests import factories
 from tests.api_client import request_every_operation
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from tests.jobs.plugin import RunJobs
+{%- endif %}
 
 
 @pytest.fixture
@@ -126,3 +129,24 @@ def test_an_endpoint_in_dotenv_alone_is_refused(
         Settings(_env_file=dotenv)
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
     assert Settings(_env_file=dotenv).otel_exporter_otlp_endpoint == "http://127.0.0.1:4318"
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+
+async def test_a_job_s_span_is_a_child_of_the_request_that_enqueued_it(
+    async_client: AsyncClient, spans: InMemorySpanExporter, run_jobs: RunJobs
+) -> None:
+    response = await async_client.post("/items/", json={"name": "Lamp", "price": 1})
+    assert response.status_code == 201
+
+    await run_jobs()
+
+    finished = spans.get_finished_spans()
+    (server,) = [span for span in finished if span.name == "POST /items/"]
+    (job,) = [span for span in finished if span.name == "job app.items.jobs.item_created"]
+    assert job.kind is SpanKind.CONSUMER
+    assert job.parent is not None
+    assert (job.context.trace_id, job.parent.span_id) == (
+        server.context.trace_id,
+        server.context.span_id,
+    )
+{%- endif %}
