@@ -21,12 +21,20 @@ DEFAULT_SLUG = "my_service"
 # remove other files, or, for TOOL_OPTIONS, change the linters' settings: tests/test_render.py
 # proves this split. So the code checks in tests/test_generated.py need only combinations of these
 # two groups, while the file checks in tests/test_render.py cover every pair of all answers.
-CODE_OPTIONS = ("database", "use_alembic", "auth", "use_metrics", "use_tracing", "use_sentry")
+CODE_OPTIONS = (
+    "database",
+    "use_alembic",
+    "auth",
+    "background_jobs",
+    "use_metrics",
+    "use_tracing",
+    "use_sentry",
+)
 TOOL_OPTIONS = ("python_version",)
 # The code options whose answers meet in the same modules (the models, the services, the schema):
 # the code checks hold every triple of their answers. Each observability answer keeps to files of
 # its own and one line in app/main.py, so every pair with any other answer is enough for those.
-INTERACTING_CODE_OPTIONS = ("database", "use_alembic", "auth")
+INTERACTING_CODE_OPTIONS = ("database", "use_alembic", "auth", "background_jobs")
 # Yes/no options that are also checked one at a time: each yes with the others no.
 OBSERVABILITY_OPTIONS = ("use_metrics", "use_tracing", "use_sentry")
 
@@ -61,7 +69,7 @@ def combinations(options: Sequence[str]) -> list[dict[str, object]]:
 
 # Options whose answers meet inside the same files (compose.yaml, the Dockerfile, the CI files,
 # the settings): the file checks render every combination of them.
-INTERACTING_OPTIONS = ("database", "use_alembic", "auth", "use_docker", "ci")
+INTERACTING_OPTIONS = ("database", "use_alembic", "auth", "background_jobs", "use_docker", "ci")
 
 
 def file_check_combinations() -> list[dict[str, object]]:
@@ -95,7 +103,7 @@ def answer_tuples(
 
 # The fullest answer to a choice question, where it is not its default; a yes/no question's fullest
 # answer is yes, and its emptiest no; a choice's emptiest is "none" where it offers one.
-FULLEST_ANSWERS = {"database": "postgresql", "auth": "jwt"}
+FULLEST_ANSWERS = {"database": "postgresql", "auth": "jwt", "background_jobs": "taskiq"}
 
 
 def emptiest(options: Sequence[str]) -> dict[str, object]:

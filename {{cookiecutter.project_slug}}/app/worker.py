@@ -1,19 +1,17 @@
 """The worker: `python -m app.worker` runs the jobs that the broker brings (app/jobs), up to
-JOBS_CONCURRENCY at once in each of its JOBS_PROCESSES processes. Run as many workers as the jobs
-need, on any machines that reach the database and Redis.
+JOBS_CONCURRENCY at once, in one process. Run as many workers as the jobs need, on any machines
+that reach the database and Redis.
 
 On SIGTERM (or Ctrl+C) it takes no new job, gives the jobs in hand GRACEFUL_SHUTDOWN_SECONDS to
 finish, then exits; a job cut short is sent again when its lease ends (JOBS_LEASE_SECONDS).
 """
 
 import logging
-import sys
 from contextlib import AsyncExitStack
 
 from taskiq import AsyncBroker, TaskiqEvents, TaskiqState
-from taskiq.cli.common_args import LogLevel
 from taskiq.cli.worker.args import WorkerArgs
-from taskiq.cli.worker.run import run_worker
+from taskiq.cli.worker.run import start_listen
 
 from app.core.config import get_settings
 from app.core.logging import configure_logging
@@ -63,17 +61,19 @@ def worker_broker() -> AsyncBroker:
 def main(modules: list[str] = JOB_MODULES) -> None:
     settings = get_settings()
     configure_logging(settings)
-    arguments = WorkerArgs(
-        broker=f"{__name__}:worker_broker",
-        modules=modules,
-        workers=settings.jobs_processes,
-        max_async_tasks=settings.jobs_concurrency,
-        wait_tasks_timeout=settings.graceful_shutdown_seconds,
-        shutdown_timeout=BROKER_SHUTDOWN_SECONDS,
-        configure_logging=False,
-        log_level=LogLevel.WARNING,  # not a line per task: app/jobs/runner.py writes one per job
+    # Warnings only from taskiq: app/jobs/runner.py writes a line per job.
+    logging.getLogger("taskiq").setLevel(logging.WARNING)
+    # taskiq's listener, in this process: no supervisor process (`taskiq worker`) between it and
+    # the signals, so one worker is one process, as a container runs it.
+    start_listen(
+        WorkerArgs(
+            broker=f"{__name__}:worker_broker",
+            modules=modules,
+            max_async_tasks=settings.jobs_concurrency,
+            wait_tasks_timeout=settings.graceful_shutdown_seconds,
+            shutdown_timeout=BROKER_SHUTDOWN_SECONDS,
+        )
     )
-    sys.exit(run_worker(arguments))
 
 
 if __name__ == "__main__":

@@ -176,9 +176,8 @@ class Settings(BaseSettings):
 {%- if cookiecutter.background_jobs == "taskiq" %}
     # Background jobs (app/jobs): the Redis server that carries them to the workers.
     jobs_broker_url: str = Field(default="redis://localhost:6379/0", validate_default=True)
-    # Jobs that a worker process runs at once, and its processes (python -m app.worker).
+    # Jobs that a worker (python -m app.worker) runs at once.
     jobs_concurrency: int = Field(default=10, ge=1)
-    jobs_processes: int = Field(default=1, ge=1)
     # A failing job is tried again this many seconds later, then twice as long after each further
     # failure, until it has been tried JOBS_MAX_ATTEMPTS times.
     jobs_max_attempts: int = Field(default=5, ge=1)
