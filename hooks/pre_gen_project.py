@@ -61,6 +61,8 @@ RESERVED_SLUGS = frozenset(
         "sentry_sdk",
         "sqlalchemy",
         "starlette",
+        "taskiq",
+        "taskiq_redis",
         "tests",
         "uvicorn",
         "uvloop",

@@ -41,7 +41,7 @@ ALWAYS_PRESENT = [
 # and the tables.
 RESOURCE_FILES = ["__init__.py", "deps.py", "models.py", "router.py", "schemas.py", "service.py"]
 # Packages with tables that are no resource: jwt sign-in's sessions and refresh tokens.
-NOT_RESOURCES = {"auth"}
+NOT_RESOURCES = {"auth", "jobs"}
 LICENSE_FIRST_WORDS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
