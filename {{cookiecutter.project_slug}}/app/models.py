@@ -13,18 +13,10 @@ from app.jobs.models import Job
 {% endif -%}
 from app.users.models import User
 
-__all__ = [
+__all__ = ["Base", "Item", "User"]
 {%- if cookiecutter.auth == "jwt" %}
-    "AccountToken",
-    "AuthSession",
+__all__ += ["AccountToken", "AuthSession", "RefreshToken"]
 {%- endif %}
-    "Base",
-    "Item",
 {%- if cookiecutter.background_jobs == "taskiq" %}
-    "Job",
+__all__ += ["Job"]
 {%- endif %}
-{%- if cookiecutter.auth == "jwt" %}
-    "RefreshToken",
-{%- endif %}
-    "User",
-]

@@ -173,21 +173,6 @@ class Settings(BaseSettings):
     # Whether a user must have verified their email address before they may log in.
     require_verified_email: bool = False
 {%- endif %}
-{%- if cookiecutter.background_jobs == "taskiq" %}
-    # Background jobs (app/jobs): the Redis server that carries them to the workers.
-    jobs_broker_url: str = Field(default="redis://localhost:6379/0", validate_default=True)
-    # Jobs that a worker (python -m app.worker) runs at once.
-    jobs_concurrency: int = Field(default=10, ge=1)
-    # A failing job is tried again this many seconds later, then twice as long after each further
-    # failure, until it has been tried JOBS_MAX_ATTEMPTS times.
-    jobs_max_attempts: int = Field(default=5, ge=1)
-    jobs_retry_seconds: float = Field(default=10, gt=0)
-    # A job sent but not finished this long after is sent again (its worker died, or its message
-    # was lost): make it longer than the longest job takes.
-    jobs_lease_seconds: int = Field(default=300, ge=1)
-    # How often the scheduler has the jobs that are due sent (app/jobs/outbox.py).
-    jobs_relay_seconds: int = Field(default=5, ge=1)
-{%- endif %}
 {%- if cookiecutter.use_metrics %}
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
@@ -239,15 +224,6 @@ class Settings(BaseSettings):
             )
         return uri
 
-{%- if cookiecutter.background_jobs == "taskiq" %}
-
-    @field_validator("jobs_broker_url")
-    @classmethod
-    def _a_redis_url(cls, url: str) -> str:
-        if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
-            raise ValueError("must be a Redis URL: redis://host:6379/0, rediss://... or unix://...")
-        return url
-{%- endif %}
 
     @field_validator("allowed_hosts")
     @classmethod
@@ -260,6 +236,29 @@ class Settings(BaseSettings):
                 f'["api.example.com"], when ENVIRONMENT is {info.data.get("environment")}'
             )
         return hosts
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+    # Background jobs (app/jobs): the Redis server that carries them to the workers.
+    jobs_broker_url: str = Field(default="redis://localhost:6379/0", validate_default=True)
+    # Jobs that a worker (python -m app.worker) runs at once.
+    jobs_concurrency: int = Field(default=10, ge=1)
+    # A failing job is tried again this many seconds later, then twice as long after each further
+    # failure, until it has been tried JOBS_MAX_ATTEMPTS times.
+    jobs_max_attempts: int = Field(default=5, ge=1)
+    jobs_retry_seconds: float = Field(default=10, gt=0)
+    # A job sent but not finished this long after is sent again (its worker died, or its message
+    # was lost): make it longer than the longest job takes.
+    jobs_lease_seconds: int = Field(default=300, ge=1)
+    # How often the scheduler has the jobs that are due sent (app/jobs/outbox.py).
+    jobs_relay_seconds: int = Field(default=5, ge=1)
+
+    @field_validator("jobs_broker_url")
+    @classmethod
+    def _a_redis_url(cls, url: str) -> str:
+        if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+            raise ValueError("must be a Redis URL: redis://host:6379/0, rediss://... or unix://...")
+        return url
+{%- endif %}
 
 
 @lru_cache

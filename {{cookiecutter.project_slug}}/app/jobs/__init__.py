@@ -2,7 +2,7 @@
 
 The database is where a job is kept; Redis only carries the word that it is there.
 
-- `enqueue(session, work, ...)` adds the job to the session, as a row of `jobs`
+- `work.enqueue(session, ...)` adds the job to the session, as a row of `jobs`
   (app/jobs/models.py): the commit that stores what the request changed stores it too, or none
   does. Once that transaction has committed, the row's id goes to the broker, and a worker runs
   the job (app/jobs/runner.py). A rolled-back request leaves no job behind.
@@ -20,7 +20,6 @@ The database is where a job is kept; Redis only carries the word that it is ther
 docs/jobs.md.
 """
 
-from app.jobs.outbox import enqueue
-from app.jobs.runner import job
+from app.jobs.outbox import Work, job
 
-__all__ = ["enqueue", "job"]
+__all__ = ["Work", "job"]

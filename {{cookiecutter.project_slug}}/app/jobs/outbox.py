@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Concatenate, ParamSpec
+from typing import Concatenate, Generic, ParamSpec
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
 from app.jobs.broker import send
+from app.jobs.context import request_context
 from app.jobs.models import Job
-from app.jobs.runner import name_of, request_context
 
 P = ParamSpec("P")
 
@@ -33,25 +33,45 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def enqueue(
-    session: AsyncSession,
-    work: Callable[Concatenate[AsyncSession, P], Awaitable[None]],
-    /,
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> None:
-    """Have a worker run `work(session, *args, **kwargs)` once this session commits: never if it
-    rolls back. The arguments must be JSON (ids, not objects: the worker loads what it needs)."""
-    context = request_context()
-    job = Job(
-        name=name_of(work),
-        arguments={"args": list(args), "kwargs": kwargs},
-        context=context,
-        # Sent at once after the commit; due again, should no worker have finished it by then.
-        run_after=now() + timedelta(seconds=get_settings().jobs_lease_seconds),
-    )
-    session.add(job)
-    session.info.setdefault(PENDING, []).append((job, context))
+class Work(Generic[P]):
+    """A job's work: an async function that takes a session first, made with `@job`.
+
+    `work.enqueue(session, ...)` has a worker run it once that session commits; calling it runs it
+    here and now.
+    """
+
+    def __init__(self, function: Callable[Concatenate[AsyncSession, P], Awaitable[None]]) -> None:
+        self.function = function
+        self.name = f"{function.__module__}.{function.__qualname__}"
+
+    async def __call__(self, session: AsyncSession, *args: P.args, **kwargs: P.kwargs) -> None:
+        await self.function(session, *args, **kwargs)
+
+    def enqueue(self, session: AsyncSession, *args: P.args, **kwargs: P.kwargs) -> None:
+        """Have a worker run it with these arguments once this session commits, never if it rolls
+        back. They must be JSON: ids, not objects (the job loads what it needs)."""
+        context = request_context()
+        job = Job(
+            name=self.name,
+            arguments={"args": list(args), "kwargs": kwargs},
+            context=context,
+            # Sent at once after the commit; due again, should no worker have finished it by then.
+            run_after=now() + timedelta(seconds=get_settings().jobs_lease_seconds),
+        )
+        session.add(job)
+        session.info.setdefault(PENDING, []).append((job, context))
+
+
+# Every job's work, by name: what a stored job runs (app/jobs/runner.py).
+WORK: dict[str, Work[...]] = {}
+
+
+def job(function: Callable[Concatenate[AsyncSession, P], Awaitable[None]]) -> Work[P]:
+    """Make the function a job's work, registered under its module and name: the name that its
+    jobs are stored with, so a job stored under a name that no longer exists fails."""
+    work = Work(function)
+    WORK[work.name] = work
+    return work
 
 
 @event.listens_for(Session, "after_commit")

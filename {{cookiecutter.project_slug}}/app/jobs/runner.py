@@ -1,76 +1,28 @@
 """Running a job: its work, with the session it writes through, once.
 
-The work is an async function that takes a session first, registered with `@job`. It does not
-commit: the runner does, together with the deletion of the job's row, so that its writes happen
-once however often the job is delivered. It raises to fail: the job is tried again later
-(JOBS_RETRY_SECONDS, doubling), then, after JOBS_MAX_ATTEMPTS, kept as failed, with one error
-logged.
+The work (`@job`, app/jobs/outbox.py) does not commit: the runner does, together with the
+deletion of the job's row, so that its writes happen once however often the job is delivered. It
+raises to fail: the job is tried again later (JOBS_RETRY_SECONDS, doubling), then, after
+JOBS_MAX_ATTEMPTS, kept as failed, with one error logged.
 """
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from asgi_correlation_id import correlation_id
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
+from app.jobs.context import carried
 from app.jobs.models import ERROR_MAX_LENGTH, Job
-{%- if cookiecutter.use_metrics or cookiecutter.use_tracing %}
-from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
+from app.jobs.outbox import WORK
+{%- if cookiecutter.use_metrics %}
+from app.observability import metrics
 {%- endif %}
-
-Work = Callable[..., Awaitable[None]]
-W = TypeVar("W", bound=Work)
 
 logger = logging.getLogger(__name__)
-# Every job's work, by name.
-WORK: dict[str, Work] = {}
-
-
-def name_of(work: Work) -> str:
-    return f"{work.__module__}.{work.__qualname__}"
-
-
-def job(work: W) -> W:
-    """Register the function as a job's work, under its module and name: the name that its jobs
-    are stored with, so a job stored under a name that no longer exists fails."""
-    WORK[name_of(work)] = work
-    return work
-
-
-def request_context() -> dict[str, str]:
-    """What a job carries from the request that enqueues it: its request id{{ ' and trace context' if cookiecutter.use_tracing }}."""
-    context = {}
-    request_id = correlation_id.get()
-    if request_id is not None:
-        context["request_id"] = request_id
-{%- if cookiecutter.use_tracing %}
-    context.update(tracing.carrier())
-{%- endif %}
-    return context
-
-
-@contextmanager
-def carried(name: str, context: Mapping[str, str]) -> Iterator[None]:
-    """While a job runs: the request id of the request that enqueued it on every log line{{ '; a
-    span, the child of that request\'s' if cookiecutter.use_tracing }}."""
-    request_id = context.get("request_id")
-    token = correlation_id.set(request_id) if request_id else None
-    try:
-{%- if cookiecutter.use_tracing %}
-        with tracing.job_span(name, context):
-            yield
-{%- else %}
-        yield
-{%- endif %}
-    finally:
-        if token is not None:
-            correlation_id.reset(token)
 
 
 async def run(job_id: int, sessions: async_sessionmaker[AsyncSession]) -> str:

@@ -1,20 +1,32 @@
 """The two tasks that the workers run and the scheduler sends: run a job by its id, and relay the
 jobs that are due (every JOBS_RELAY_SECONDS)."""
 
+import logging
+
 from taskiq import AsyncBroker
 
 from app.core.config import get_settings
-from app.db.session import get_sessionmaker
+from app.db.session import CONNECTION_ERRORS, get_sessionmaker, reason
 from app.jobs import outbox, runner
 from app.jobs.broker import RELAY, RUN, get_broker
 
+logger = logging.getLogger(__name__)
+
 
 async def run_job(job_id: int) -> None:
-    await runner.run(job_id, get_sessionmaker())
+    try:
+        await runner.run(job_id, get_sessionmaker())
+    except CONNECTION_ERRORS as error:
+        logger.warning(
+            "Job %d waits for the database (%s): it is sent again later", job_id, reason(error)
+        )
 
 
 async def relay_jobs() -> None:
-    await outbox.relay(get_sessionmaker())
+    try:
+        await outbox.relay(get_sessionmaker())
+    except CONNECTION_ERRORS as error:
+        logger.warning("The relay waits for the database (%s)", reason(error))
 
 
 def broker_with_tasks() -> AsyncBroker:

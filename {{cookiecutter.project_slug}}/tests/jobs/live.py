@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.engine import create_engine
 from app.items.models import Item
+from app.jobs import Work
 from app.jobs.models import Job
-from app.jobs.runner import Work, name_of
 from tests.commands import deployment_environment
 from tests.live_server import STARTUP_SECONDS, free_port
 from tests.profile import server_missing
@@ -127,11 +127,11 @@ class Database:
     async def close(self) -> None:
         await self.engine.dispose()
 
-    async def store_job(self, work: Work, *args: object) -> int:
-        """A job as enqueue stores it, due now: the relay sends it within JOBS_RELAY_SECONDS."""
+    async def store_job(self, work: Work[...], *args: object) -> int:
+        """A job as `enqueue` stores it, due now: the relay sends it within JOBS_RELAY_SECONDS."""
         async with AsyncSession(self.engine, expire_on_commit=False) as session:
             job = Job(
-                name=name_of(work),
+                name=work.name,
                 arguments={"args": list(args), "kwargs": {}},
                 context={},
                 run_after=datetime.now(UTC),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.jobs import outbox, runner
 from app.jobs.models import Job
+from tests.jobs import work
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +58,13 @@ def run_jobs(db_session: AsyncSession) -> RunJobs:
         }
 
     return run_all
+
+
+@pytest.fixture
+async def failing_job(db_session: AsyncSession) -> int:
+    """The id of a job, committed, whose every run fails."""
+    work.fails.enqueue(db_session, "out of luck")
+    await db_session.commit()
+    job_id = await db_session.scalar(select(Job.id).where(Job.name == work.fails.name))
+    assert job_id is not None
+    return job_id

@@ -1,6 +1,7 @@
 """Jobs go out with the commit that stores them, run once, and fail into the dead letters."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import pytest
 from asgi_correlation_id import correlation_id
@@ -10,11 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import get_settings
 from app.items.jobs import item_created
 from app.items.models import Item
-from app.jobs import enqueue, outbox, runner
+from app.jobs import outbox, runner
 from app.jobs.models import Job
 from tests import factories
 from tests.jobs import work
 from tests.jobs.plugin import RunJobs, sessions_on
+
+
+def seconds_until(moment: datetime) -> float:
+    """From now until the moment, which SQLite gives back without its zone: UTC, as stored."""
+    return (moment.replace(tzinfo=UTC) - outbox.now()).total_seconds()
 
 
 async def jobs_stored(session: AsyncSession) -> list[Job]:
@@ -40,7 +46,7 @@ async def test_a_rolled_back_job_is_neither_sent_nor_stored(
     db_session: AsyncSession, sent_jobs: list[int]
 ) -> None:
     async with sessions_on(db_session)() as session:
-        enqueue(session, item_created, 1)
+        item_created.enqueue(session, 1)
         await session.flush()
         assert len(await jobs_stored(session)) == 1
         await session.rollback()
@@ -55,7 +61,7 @@ async def test_a_job_runs_once_however_often_it_is_delivered(
 ) -> None:
     item = await factories.create_item(db_session, price=10)
     await run_jobs()  # the item's own job
-    enqueue(db_session, work.add_to_price, item.id, 1)
+    work.add_to_price.enqueue(db_session, item.id, 1)
     await db_session.commit()
     (job,) = await jobs_stored(db_session)
 
@@ -68,16 +74,16 @@ async def test_a_job_runs_once_however_often_it_is_delivered(
 
 async def test_a_failing_job_is_retried_with_backoff_then_kept_as_failed(
     db_session: AsyncSession,
+    failing_job: int,
     run_jobs: RunJobs,
     log_lines: Callable[[], list[dict[str, object]]],
 ) -> None:
     settings = get_settings()
-    enqueue(db_session, work.fails, "out of luck")
-    await db_session.commit()
 
     outcomes = [await run_jobs() for _ in range(settings.jobs_max_attempts + 1)]
 
     (job,) = await jobs_stored(db_session)
+    assert job.id == failing_job
     assert [list(outcome.values()) for outcome in outcomes] == [
         *[["retried"]] * (settings.jobs_max_attempts - 1),
         ["failed"],
@@ -93,15 +99,15 @@ async def test_a_failing_job_is_retried_with_backoff_then_kept_as_failed(
     ]
 
 
-async def test_retries_wait_longer_each_time(db_session: AsyncSession, run_jobs: RunJobs) -> None:
-    enqueue(db_session, work.fails, "again")
-    await db_session.commit()
+async def test_retries_wait_longer_each_time(
+    db_session: AsyncSession, failing_job: int, run_jobs: RunJobs
+) -> None:
     waits = []
     for _ in range(3):
         await run_jobs()
-        job = await db_session.scalar(select(Job).execution_options(populate_existing=True))
+        job = await db_session.get(Job, failing_job, populate_existing=True)
         assert job is not None
-        waits.append(round((job.run_after - outbox.now()).total_seconds()))
+        waits.append(round(seconds_until(job.run_after)))
 
     retry = get_settings().jobs_retry_seconds
     assert waits == [round(retry), round(retry * 2), round(retry * 4)]
@@ -127,8 +133,8 @@ async def test_the_relay_sends_the_jobs_due_and_leases_them(
     db_session: AsyncSession, sent_jobs: list[int]
 ) -> None:
     item = await factories.create_item(db_session)  # its job: sent, and not due yet
-    enqueue(db_session, work.add_to_price, item.id, 1)
-    enqueue(db_session, work.fails, "dead")
+    work.add_to_price.enqueue(db_session, item.id, 1)
+    work.fails.enqueue(db_session, "dead")
     await db_session.commit()
     _, due, dead = await jobs_stored(db_session)
     due.run_after = outbox.now()
@@ -139,7 +145,7 @@ async def test_the_relay_sends_the_jobs_due_and_leases_them(
     assert await outbox.relay(sessions_on(db_session)) == 1
     assert sent_jobs == [due.id]
     await db_session.refresh(due)
-    lease = (due.run_after - outbox.now()).total_seconds()
+    lease = seconds_until(due.run_after)
     assert lease == pytest.approx(get_settings().jobs_lease_seconds, abs=5)
     assert await outbox.relay(sessions_on(db_session)) == 0  # leased: not due again yet
 

@@ -7,19 +7,12 @@ import sentry_sdk
 from httpx import ASGITransport, AsyncClient
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
-{%- if cookiecutter.background_jobs == "taskiq" %}
-from sqlalchemy.ext.asyncio import AsyncSession
-{%- endif %}
 
 from app.core.config import get_settings
-{%- if cookiecutter.background_jobs == "taskiq" %}
-from app.jobs import enqueue
-{%- endif %}
 from app.main import create_app
 from app.observability.sentry import options
 from tests.api_client import app_with_a_failing_route
 {%- if cookiecutter.background_jobs == "taskiq" %}
-from tests.jobs import work
 from tests.jobs.plugin import RunJobs
 {%- endif %}
 
@@ -90,11 +83,8 @@ def test_sentry_starts_only_with_a_dsn(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_a_job_that_fails_for_good_is_one_event(
-    sentry_events: list[dict[str, Any]], db_session: AsyncSession, run_jobs: RunJobs
+    sentry_events: list[dict[str, Any]], failing_job: int, run_jobs: RunJobs
 ) -> None:
-    enqueue(db_session, work.fails, "out of luck")
-    await db_session.commit()
-
     for _ in range(get_settings().jobs_max_attempts):  # retried, each a warning, then failed
         await run_jobs()
     sentry_sdk.flush()

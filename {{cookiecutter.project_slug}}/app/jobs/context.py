@@ -1,0 +1,1 @@
+{% include "app/jobs/context_" ~ ("traced" if cookiecutter.use_tracing else "untraced") ~ ".py" %}
