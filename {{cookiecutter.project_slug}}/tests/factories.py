@@ -44,12 +44,8 @@ async def create_item(
     owner: User | None = None,
 {%- endif %}
 ) -> Item:
-    return await items_service.create_item(
-        session,
-        name=name or f"item {next(_sequence)}",
-        price=price,
-        description=description,
+    item = Item(name=name or f"item {next(_sequence)}", price=price, description=description)
 {%- if cookiecutter.auth == "jwt" %}
-        owner_id=(owner or await create_user(session)).id,
+    item.owner_id = (owner or await create_user(session)).id
 {%- endif %}
-    )
+    return await items_service.create_item(session, item=item)

@@ -7,6 +7,7 @@ from app.api.deps import Limit, Offset, SessionDep
 from app.auth.deps import CurrentUser
 from app.items import service
 from app.items.deps import ExistingItem, OwnedItem, not_found
+from app.items.models import Item
 from app.items.schemas import ItemCreate, ItemPublic, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -32,13 +33,13 @@ async def create_item(
     item_in: ItemCreate, session: SessionDep, current_user: CurrentUser
 ) -> ItemPublic:
     """Create an item owned by the signed-in user."""
-    item = await service.create_item(
-        session,
+    item = Item(
         name=item_in.name,
         price=item_in.price,
         description=item_in.description,
         owner_id=current_user.id,
     )
+    await service.create_item(session, item=item)
     return ItemPublic.model_validate(item)
 
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from app.api.deps import Id, Limit, Offset, SessionDep
 from app.items import service
 from app.items.deps import ExistingItem, not_found
+from app.items.models import Item
 from app.items.schemas import ItemCreate, ItemPublic, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -28,9 +29,8 @@ async def read_item(item: ExistingItem) -> ItemPublic:
 @router.post("/", status_code=status.HTTP_201_CREATED)
 async def create_item(item_in: ItemCreate, session: SessionDep) -> ItemPublic:
     """Create an item."""
-    item = await service.create_item(
-        session, name=item_in.name, price=item_in.price, description=item_in.description
-    )
+    item = Item(name=item_in.name, price=item_in.price, description=item_in.description)
+    await service.create_item(session, item=item)
     return ItemPublic.model_validate(item)
 
 

@@ -224,7 +224,6 @@ class Settings(BaseSettings):
             )
         return uri
 
-
     @field_validator("allowed_hosts")
     @classmethod
     def _hosts_named_outside_local_development(
