@@ -109,6 +109,9 @@ def next_steps(context: dict[str, object], root: Path) -> str:
     if context["use_alembic"] is True:
         steps.append(("uv run alembic upgrade head", "the schema"))
     steps.append(("uv run uvicorn app.main:app --reload", "serve http://127.0.0.1:8000/docs"))
+    if context["background_jobs"] == "taskiq":
+        steps.append(("uv run python -m app.worker", "in a terminal of its own: the jobs"))
+        steps.append(("uv run python -m app.scheduler", "in another: periodic jobs (docs/jobs.md)"))
     steps.append(("uv run pytest", "test (CI=true uv run pytest: the thorough run)"))
     width = max(len(command) for command, _ in steps)
     lines = [f"    {command:<{width}}  # {what}".rstrip(" #") for command, what in steps]

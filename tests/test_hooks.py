@@ -223,8 +223,20 @@ def test_good_answers_from_the_command_line_render(tmp_path: Path) -> None:
 
 def test_post_gen_gives_the_next_steps_for_the_answers() -> None:
     root = Path("/work/shop")
-    sqlite = {"database": "sqlite", "use_alembic": True, "use_docker": True, "project_slug": "shop"}
-    postgresql = {**sqlite, "database": "postgresql", "use_alembic": False, "use_docker": False}
+    sqlite = {
+        "database": "sqlite",
+        "use_alembic": True,
+        "use_docker": True,
+        "project_slug": "shop",
+        "background_jobs": "taskiq",
+    }
+    postgresql = {
+        **sqlite,
+        "database": "postgresql",
+        "use_alembic": False,
+        "use_docker": False,
+        "background_jobs": "none",
+    }
 
     with_migrations = post_gen.next_steps(sqlite, root)
     without_docker = post_gen.next_steps(postgresql, root)
@@ -236,6 +248,8 @@ def test_post_gen_gives_the_next_steps_for_the_answers() -> None:
     assert "docker compose" not in with_migrations
     assert "PGPASSWORD=<password> createdb -h localhost -U postgres shop" in without_docker
     assert "alembic" not in without_docker
+    assert "uv run python -m app.worker" in with_migrations
+    assert "app.worker" not in without_docker
     for steps in (with_migrations, without_docker):
         assert steps.index("git init") < steps.index("uv sync")
         assert "uv run pytest" in steps

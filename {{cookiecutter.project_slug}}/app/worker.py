@@ -27,8 +27,6 @@ JOB_MODULES = ["app.items.jobs"]
 # then ends with the process.
 BROKER_SHUTDOWN_SECONDS = 2
 
-logger = logging.getLogger(__name__)
-
 
 def worker_broker() -> AsyncBroker:
     """The broker as each worker process has it: with its tasks, and what starts and ends with

@@ -87,6 +87,8 @@ def _send_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session: Session, _transaction: object) -> None:
+    # A savepoint's rollback forgets them too: those that its transaction still commits are sent
+    # by the relay, when their lease ends.
     session.info.pop(PENDING, None)
 
 
