@@ -16,7 +16,7 @@ from taskiq.kicker import AsyncKicker
 from taskiq_redis import ListQueueBroker
 
 from app.core.config import get_settings
-from app.db.session import CONNECTION_ERRORS, get_sessionmaker
+from app.db.session import CONNECTION_ERRORS, get_sessionmaker, reason
 from app.jobs.models import Job
 
 QUEUE = {{ (cookiecutter.project_slug ~ ":jobs") | tojson }}
@@ -77,10 +77,11 @@ async def _due_now(job_ids: list[int]) -> None:
             await session.commit()
     except CONNECTION_ERRORS as error:
         # They are due when their lease ends, all the same.
-        logger.warning("Jobs %s wait for their lease to end: %s", job_ids, error)
+        logger.warning("Jobs %s wait for their lease to end: %s", job_ids, reason(error))
 
 
 def now() -> datetime:
+    """The time now, in UTC: what the jobs table's times are in."""
     return datetime.now(UTC)
 
 

@@ -5,7 +5,7 @@ finished."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Concatenate, Generic, ParamSpec
 
 from sqlalchemy import event, inspect, select, update
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from app.core.config import get_settings
-from app.jobs.broker import send
+from app.jobs.broker import now, send
 from app.jobs.context import request_context
 from app.jobs.models import Job
 
@@ -27,10 +27,6 @@ RELAY_BATCH = 1000
 logger = logging.getLogger(__name__)
 # Sends under way after a commit: kept here, or the event loop could drop them half-way.
 _sending: set[asyncio.Task[None]] = set()
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Work(Generic[P]):

@@ -12,6 +12,7 @@ from app.core.config import get_settings
 from app.items.jobs import item_created
 from app.items.models import Item
 from app.jobs import outbox, runner
+from app.jobs.broker import now
 from app.jobs.models import Job
 from tests import factories
 from tests.jobs import work
@@ -20,7 +21,7 @@ from tests.jobs.plugin import RunJobs, sessions_on
 
 def seconds_until(moment: datetime) -> float:
     """From now until the moment, which SQLite gives back without its zone: UTC, as stored."""
-    return (moment.replace(tzinfo=UTC) - outbox.now()).total_seconds()
+    return (moment.replace(tzinfo=UTC) - now()).total_seconds()
 
 
 async def jobs_stored(session: AsyncSession) -> list[Job]:
@@ -119,7 +120,7 @@ async def test_a_job_of_an_unknown_name_fails(db_session: AsyncSession, run_jobs
             name="app.gone.work",
             arguments={"args": [], "kwargs": {}},
             context={},
-            run_after=outbox.now(),
+            run_after=now(),
         )
     )
     await db_session.commit()
@@ -137,8 +138,8 @@ async def test_the_relay_sends_the_jobs_due_and_leases_them(
     work.fails.enqueue(db_session, "dead")
     await db_session.commit()
     _, due, dead = await jobs_stored(db_session)
-    due.run_after = outbox.now()
-    dead.run_after, dead.failed_at = outbox.now(), outbox.now()
+    due.run_after = now()
+    dead.run_after, dead.failed_at = now(), now()
     await db_session.commit()
     sent_jobs.clear()
 
