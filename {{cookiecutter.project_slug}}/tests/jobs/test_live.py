@@ -51,6 +51,16 @@ async def new_item(database: Database, price: float) -> int:
         return item.id
 
 
+async def held_job(database: Database, folder: Path) -> tuple[int, int, Path]:
+    """An item priced 10, and a job, due now, that adds 1 to its price and then holds until the
+    file it names (in the folder) is deleted: the item's id, the job's id and that file."""
+    item_id = await new_item(database, price=10)
+    hold = folder / "hold"
+    hold.touch()
+    job_id = await database.store_job(work.add_to_price_when_let_go, item_id, 1, str(folder))
+    return item_id, job_id, hold
+
+
 async def test_a_job_is_sent_by_its_commit_and_never_by_a_rollback(
     live_database: str,
     redis_server: RedisServer,
@@ -83,10 +93,7 @@ async def test_a_job_is_sent_by_its_commit_and_never_by_a_rollback(
 async def test_a_killed_worker_s_job_is_delivered_again_and_changes_the_database_once(
     live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
 ) -> None:
-    item_id = await new_item(database, price=10)
-    hold = tmp_path / "hold"
-    hold.touch()
-    job_id = await database.store_job(work.add_to_price_when_let_go, item_id, 1, str(tmp_path))
+    item_id, job_id, hold = await held_job(database, tmp_path)
 
     with (
         started("tests.jobs.worker", live_database, redis_server) as one,
@@ -109,10 +116,7 @@ async def test_a_killed_worker_s_job_is_delivered_again_and_changes_the_database
 async def test_sigterm_lets_the_job_in_hand_finish(
     live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
 ) -> None:
-    item_id = await new_item(database, price=10)
-    hold = tmp_path / "hold"
-    hold.touch()
-    job_id = await database.store_job(work.add_to_price_when_let_go, item_id, 1, str(tmp_path))
+    item_id, job_id, hold = await held_job(database, tmp_path)
 
     with (
         started("app.scheduler", live_database, redis_server),
