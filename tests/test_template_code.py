@@ -27,7 +27,7 @@ JINJA_IF_CEILING = 2
 JINJA_IF_CEILINGS = {
     # The imports, the lifespan's parts, the layers, the routes and the instrumentation of every
     # answer that has any.
-    "app/main.py": 10,
+    "app/main.py": 11,
     # A section of settings per answer, the imports of two, and jwt's types from pydantic.
     "app/core/config.py": 8,
     # The one list of models: an import and a line of `__all__` for each answer with tables.

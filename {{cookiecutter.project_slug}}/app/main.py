@@ -25,6 +25,9 @@ from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
+{%- if not cookiecutter.use_alembic %}
+from app.db.engine import lock_the_schema
+{%- endif %}
 from app.db.session import database_check, get_engine, get_sessionmaker, unreachable
 from app.items import router as items_router
 from app.middleware.access_log import log_access
@@ -53,7 +56,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}
-    async with get_engine().begin() as connection:
+    async with get_engine().begin() as connection:  # one replica at a time: the others wait
+        await connection.run_sync(lock_the_schema)
         await connection.run_sync(models.Base.metadata.create_all)
 {%- endif %}
     async with AsyncExitStack() as running:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from app import models
 from app.core.config import get_settings
-from app.db.engine import create_engine, for_migrations
+from app.db.engine import create_engine, for_migrations, lock_the_schema
 from app.db.session import CONNECTION_ERRORS, unreachable
 
 config = context.config
@@ -30,6 +30,7 @@ def run_migrations(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        lock_the_schema(connection)  # replicas that all migrate as they start: one at a time
         context.run_migrations()
         if connection.dialect.name == "sqlite":  # foreign keys were off: check what they guard
             broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()

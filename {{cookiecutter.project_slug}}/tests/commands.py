@@ -1,6 +1,7 @@
 """The project's commands, run as a deployment runs them: from an empty folder, so that no `.env`
 is read, with the tests' settings from the environment and the given ones over them."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -33,6 +34,21 @@ def run_command(
         text=True,
         timeout=60,
         check=False,
+    )
+
+
+async def start_command(
+    arguments: list[str], folder: Path, settings: Mapping[str, str | None]
+) -> asyncio.subprocess.Process:
+    """`python <arguments>` started in the folder, with deployment_environment(settings), its
+    output (stdout and stderr together) to read."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *arguments,
+        cwd=folder,
+        env=deployment_environment(settings),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
 
 

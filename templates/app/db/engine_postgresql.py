@@ -1,15 +1,21 @@
 """Creating the engine: PostgreSQL through asyncpg, with a connection pool sized by the settings."""
 
+import logging
 from typing import Any
 
 import sqlalchemy.ext.asyncio
-from sqlalchemy import event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, exc, func, select
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.core.config import get_settings
 from app.db.pool import FairPool
+
+logger = logging.getLogger(__name__)
+# The key of the advisory lock that schema changes take (lock_the_schema): any number that nothing
+# else on the server locks.
+SCHEMA_LOCK = 0x5C4E3A
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -50,8 +56,23 @@ def for_reads(engine: AsyncEngine) -> AsyncEngine:
 
 
 def for_migrations(engine: AsyncEngine) -> AsyncEngine:
-    """The engine as Alembic needs it: as it is (PostgreSQL alters a table in place)."""
+    """The engine as Alembic needs it: without the requests' limit on each statement's time, for a
+    migration may rewrite a large table, or wait for another process's (lock_the_schema)."""
+    event.listen(engine.sync_engine, "do_connect", _no_statement_timeout)
     return engine
+
+
+def _no_statement_timeout(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+    params["command_timeout"] = None
+
+
+def lock_the_schema(connection: Connection) -> None:
+    """Wait until no other process changes the schema, then keep the others waiting until this
+    transaction ends. Replicas that all run `alembic upgrade head` as they start apply each
+    revision once: the first migrates, the others then find nothing to do."""
+    if not connection.scalar(select(func.pg_try_advisory_xact_lock(SCHEMA_LOCK))):
+        logger.warning("Another process is changing the schema: waiting for it to finish")
+        connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
 
 
 def how_to_create(url: str) -> str:

@@ -4,7 +4,7 @@ from typing import Any
 
 import sqlalchemy.ext.asyncio
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
@@ -49,6 +49,11 @@ def _foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=OFF")
     cursor.close()
+
+
+def lock_the_schema(connection: Connection) -> None:
+    """Nothing to take: a SQLite database is a file on one machine, whose schema one process
+    changes (`alembic upgrade head`, or the app's start without migrations) before the app serves."""
 
 
 def for_reads(engine: AsyncEngine) -> AsyncEngine:
