@@ -20,6 +20,8 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "Dockerfile": ("use_docker", frozenset({True})),
     ".dockerignore": ("use_docker", frozenset({True})),
     "compose.yaml": ("use_docker", frozenset({True})),
+    "deploy": ("deploy", frozenset({"kubernetes"})),
+    "docs/kubernetes.md": ("deploy", frozenset({"kubernetes"})),
     ".github": ("ci", frozenset({"github"})),
     ".gitlab-ci.yml": ("ci", frozenset({"gitlab"})),
     "alembic.ini": ("use_alembic", frozenset({True})),

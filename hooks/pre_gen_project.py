@@ -9,6 +9,7 @@ import json
 import keyword
 import re
 import sys
+from collections.abc import Mapping
 
 # Names a slug must not take: the packages inside the project, and the distributions that any answer
 # makes it depend on (a project named like one of its dependencies cannot be installed beside it);
@@ -102,10 +103,24 @@ def email_problem(email: str) -> str | None:
     return None
 
 
+def combination_problem(context: Mapping[str, object]) -> str | None:
+    """Say which answers cannot go together, or None when they can."""
+    if context["deploy"] == "kubernetes" and (
+        context["database"] != "postgresql" or context["use_docker"] is not True
+    ):
+        return (
+            "deploy 'kubernetes' runs replicas of the image that the Dockerfile builds, sharing "
+            "one PostgreSQL database: answer database=postgresql and use_docker=yes with it, or "
+            "deploy=none"
+        )
+    return None
+
+
 def problems(context: dict[str, object]) -> list[str]:
     found = [
         slug_problem(str(context["project_slug"])),
         email_problem(str(context["author_email"])),
+        combination_problem(context),
     ]
     return [problem for problem in found if problem]
 

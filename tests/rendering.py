@@ -1,6 +1,7 @@
 """Rendering the template, and the answers the meta suite renders it with."""
 
 import fcntl
+import importlib.util
 import itertools
 import json
 import os
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import NoReturn
 
 import pytest
@@ -15,6 +17,19 @@ from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+
+
+def load_hook(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Answers that the template refuses together (hooks/pre_gen_project.py): no row renders them.
+combination_problem = load_hook("pre_gen_project").combination_problem
 DEFAULT_SLUG = "my_service"
 
 # The options whose answers change the Python code (and the dependencies). The others only add or
@@ -74,13 +89,14 @@ INTERACTING_OPTIONS = ("database", "use_alembic", "auth", "background_jobs", "us
 
 def file_check_combinations() -> list[dict[str, object]]:
     """Every combination of INTERACTING_OPTIONS, each given answers to the other options such that
-    every pair of answers to any two options is rendered at least once (greedy all-pairs)."""
+    every pair of answers to any two options that go together is rendered at least once (greedy
+    all-pairs)."""
     others = [option for option in chosen_options() if option not in INTERACTING_OPTIONS]
     covered: set[frozenset[tuple[str, object]]] = set()
     rows = []
     for row in combinations(INTERACTING_OPTIONS):
         extension = max(
-            combinations(others),
+            (extra for extra in combinations(others) if not combination_problem({**row, **extra})),
             key=lambda extra: len(answer_pairs({**row, **extra}) - covered),
         )
         rows.append({**row, **extension})
@@ -103,7 +119,12 @@ def answer_tuples(
 
 # The fullest answer to a choice question, where it is not its default; a yes/no question's fullest
 # answer is yes, and its emptiest no; a choice's emptiest is "none" where it offers one.
-FULLEST_ANSWERS = {"database": "postgresql", "auth": "jwt", "background_jobs": "taskiq"}
+FULLEST_ANSWERS = {
+    "database": "postgresql",
+    "auth": "jwt",
+    "background_jobs": "taskiq",
+    "deploy": "kubernetes",
+}
 
 
 def emptiest(options: Sequence[str]) -> dict[str, object]:

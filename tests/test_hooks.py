@@ -1,26 +1,14 @@
 """The hooks: their functions one by one, and refused answers end to end."""
 
-import importlib.util
 import json
 import re
 import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tests.rendering import CONTEXT, TEMPLATE_DIR, emptiest, fullest, render, run
-
-
-def load_hook(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, TEMPLATE_DIR / "hooks" / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.rendering import CONTEXT, TEMPLATE_DIR, emptiest, fullest, load_hook, render, run
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -62,7 +50,8 @@ def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path
     # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
     # dependency an answer can bring, on each database.
     questions = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
-    answers = {**fullest(questions), "database": database}
+    # Kubernetes manifests bring no dependency, and need PostgreSQL.
+    answers = {**fullest(questions), "database": database, "deploy": "none"}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
@@ -87,9 +76,14 @@ def test_bad_email_is_refused(email: str) -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    problems = pre_gen.problems({"project_slug": "Bad", "author_email": "bad"})
+    answers = {"project_slug": "Bad", "author_email": "bad", "deploy": "kubernetes"}
+    problems = pre_gen.problems({**emptiest(PATH_OPTIONS), **answers})
 
-    assert [problem.split()[0] for problem in problems] == ["project_slug", "author_email"]
+    assert [problem.split()[0] for problem in problems] == [
+        "project_slug",
+        "author_email",
+        "deploy",
+    ]
 
 
 # The options that own paths, each answered with what keeps the most, or the fewest, of them.
@@ -194,6 +188,12 @@ BAD_ANSWERS = [
     pytest.param({"auth": "oauth"}, "auth", id="unknown-auth"),
     pytest.param({"use_alembic": "perhaps"}, "use_alembic", id="alembic-not-a-boolean"),
     pytest.param({"project_slug": "x" * 41}, "project_slug", id="slug-too-long"),
+    pytest.param({"deploy": "kubernetes"}, "deploy", id="kubernetes-on-sqlite"),
+    pytest.param(
+        {"deploy": "kubernetes", "database": "postgresql", "use_docker": "no"},
+        "deploy",
+        id="kubernetes-without-docker",
+    ),
 ]
 
 
