@@ -30,6 +30,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/test_create_tables.py": ("use_alembic", frozenset({False})),
     "tests/db/test_engine.py": ("database", frozenset({"postgresql"})),
     "tests/db/test_schema_lock.py": ("database", frozenset({"postgresql"})),
+    "tests/test_replicas.py": ("database", frozenset({"postgresql"})),
     "app/auth": ("auth", frozenset({"jwt"})),
     "app/cli.py": ("auth", frozenset({"jwt"})),
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),

@@ -372,8 +372,12 @@ def fingerprint(project: Path, *, with_tools: bool) -> str:
 )
 def test_options_outside_code_options_leave_the_code_alone(option: str, tmp_path: Path) -> None:
     with_tools = option not in TOOL_OPTIONS
+    # On PostgreSQL, which goes with every answer (deploy=kubernetes needs it).
     fingerprints = {
-        fingerprint(render(tmp_path / str(index), {option: answer}), with_tools=with_tools)
+        fingerprint(
+            render(tmp_path / str(index), {"database": "postgresql", option: answer}),
+            with_tools=with_tools,
+        )
         for index, answer in enumerate(choices(option))
     }
 

@@ -22,15 +22,18 @@ from typing import Any
 
 import httpx
 import pytest
+from redis.asyncio import ConnectionPool
 from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
 
+from app.api.rate_limit import rate_limiter
 from app.core import security
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
 from tests.commands import deployment_environment
 from tests.factories import CHEAP_PASSWORD_HASH
+from tests.profile import server_missing
 from tests.schema import create_schema
 
 STARTUP_SECONDS = 30
@@ -56,6 +59,23 @@ async def with_schema(database_url: str) -> str:
         await create_schema(connection)
     await engine.dispose()
     return database_url
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """TEST_REDIS_URL (default redis://localhost:6379); skipped when no server answers there,
+    failed under CI."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379")
+    pool = ConnectionPool.from_url(url)
+    try:
+        if not await rate_limiter(url, connection_pool=pool).storage.check():
+            server_missing(
+                f"no Redis server answers at {url}: start one (`redis-server`, or "
+                "`docker run -p 6379:6379 redis`) or set TEST_REDIS_URL"
+            )
+    finally:
+        await pool.disconnect()
+    return url
 
 
 @pytest.fixture

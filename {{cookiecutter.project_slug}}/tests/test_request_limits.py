@@ -2,7 +2,6 @@
 storage answers."""
 
 import ipaddress
-import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -19,7 +18,6 @@ from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
 from tests.live_server import free_port
-from tests.profile import server_missing
 from tests.relay import Relay
 
 CHUNK = b" " * 65536
@@ -98,23 +96,6 @@ async def test_client_addresses_that_do_not_parse_share_one_limit(
             statuses.append((await client.post("/users/", json=sign_up(n))).status_code)
 
     assert statuses == [201, 429, 429]
-
-
-@pytest.fixture
-async def redis_url() -> str:
-    """TEST_REDIS_URL (default redis://localhost:6379); skipped when no server answers there,
-    failed under CI."""
-    url = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379")
-    pool = ConnectionPool.from_url(url)
-    try:
-        if not await rate_limiter(url, connection_pool=pool).storage.check():
-            server_missing(
-                f"no Redis server answers at {url}: start one (`redis-server`, or "
-                "`docker run -p 6379:6379 redis`) or set TEST_REDIS_URL"
-            )
-    finally:
-        await pool.disconnect()
-    return url
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def _foreign_keys_off(dbapi_connection: Any, _connection_record: Any) -> None:
 
 def lock_the_schema(connection: Connection) -> None:
     """Nothing to take: a SQLite database is a file on one machine, whose schema one process
-    changes (`alembic upgrade head`, or the app's start without migrations) before the app serves."""
+    changes (`alembic upgrade head`, or the app's start without migrations) before it serves."""
 
 
 def for_reads(engine: AsyncEngine) -> AsyncEngine:
