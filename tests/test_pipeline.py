@@ -45,7 +45,13 @@ createLinter().then((lint) => {
 });
 """
 RENDERS = [
-    {"database": "postgresql", "use_docker": True, "ci": "github", "use_metrics": True},
+    {
+        "database": "postgresql",
+        "use_docker": True,
+        "ci": "github",
+        "use_metrics": True,
+        "deploy": "kubernetes",
+    },
     {"database": "sqlite", "use_docker": True, "ci": "github", "auth": "jwt"},
 ]
 

@@ -1,8 +1,9 @@
 """Jobs on a real Redis server, run by the worker as a real process: delivered after the commit,
 run again after a killed worker, finished on SIGTERM, retried into the dead letters, sent once per
-tick by two schedulers, and kept while Redis is down."""
+tick by two schedulers, kept while Redis is down, and run once through either of two servers."""
 
 import asyncio
+import re
 import signal
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -220,6 +221,32 @@ async def test_jobs_enqueued_while_redis_is_down_are_answered_and_run_once_it_is
         assert "Traceback" not in said, said
         assert said.count("The jobs broker failed") <= 1, said
     assert said_by_server.count("The jobs broker failed") == 1, said_by_server
+
+
+async def test_jobs_enqueued_through_either_of_two_servers_run_once(
+    live_database: str, redis_server: RedisServer, database: Database
+) -> None:
+    settings = {"JOBS_BROKER_URL": redis_server.url}
+    with (
+        live_server(live_database, settings) as first,
+        live_server(live_database, settings) as second,
+        started("tests.jobs.worker", live_database, redis_server) as worker,
+        started("tests.jobs.worker", live_database, redis_server) as other_worker,
+    ):
+        async with httpx.AsyncClient(timeout=30) as client:
+            async with httpx.AsyncClient(base_url=first, timeout=30) as signing_in:
+                client.headers.update(await live_admin_headers(signing_in, live_database))
+            created = [
+                await client.post(f"{server}/items/", json={"name": f"Lamp {n}", "price": 1})
+                for n, server in enumerate([first, second] * 5)
+            ]
+            await until(lambda: none_left(database), "every job was run")
+        said = worker.output() + other_worker.output()
+    runs = Counter(re.findall(r"Job app\.items\.jobs\.item_created \((\d+)\): done", said))
+
+    assert [response.status_code for response in created] == [201] * 10
+    assert len(runs) == 10, said  # one job for each item, whichever server stored it
+    assert set(runs.values()) == {1}, runs  # each run by one worker, once
 
 
 async def starts(folder: Path, count: int) -> bool:
