@@ -1,6 +1,7 @@
 """A real server process: uvicorn serving the app on loopback, on a database of its own.
 
-A plugin (see conftest.py): its fixtures serve the `live` tests. `PORT=8001 python -m
+A plugin (see conftest.py): its fixtures serve the `live` tests (and `redis_url`, the tests that
+share a Redis server, as the servers' rate limits do). `PORT=8001 python -m
 tests.live_server` runs the server as the tests start it: with the tests' cheap password hashing,
 unless LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an error, so
 that a warning shows as a 500 that the tests see.
