@@ -22,7 +22,7 @@ from taskiq.schedule_sources import LabelScheduleSource
 
 from app.core.config import get_settings
 from app.core.logging import configure_logging
-from app.jobs.broker import QUEUE, Outage
+from app.jobs.broker import QUEUE, outage
 from app.jobs.tasks import broker_with_tasks
 
 CRON_TICK_SECONDS = 60  # a cron schedule fires at most once a minute
@@ -34,7 +34,6 @@ class OncePerTick(LabelScheduleSource):
     def __init__(self, broker: AsyncBroker, redis: Redis) -> None:
         super().__init__(broker)
         self.redis = redis
-        self.outage = Outage()
 
     async def pre_send(self, task: ScheduledTask) -> None:
         period = task.interval or CRON_TICK_SECONDS
@@ -45,9 +44,9 @@ class OncePerTick(LabelScheduleSource):
                 f"{QUEUE}:sent:{task.schedule_id}:{tick}", 1, nx=True, ex=int(seconds) * 2
             )
         except (RedisError, OSError) as error:
-            self.outage.failed(error)
+            outage.failed(error)
             raise ScheduledTaskCancelledError from None  # nothing could be sent
-        self.outage.ended()
+        outage.ended()
         if not first:
             raise ScheduledTaskCancelledError  # another scheduler sent this tick
 

@@ -11,6 +11,7 @@ import pytest
 from limits import parse
 
 from tests.clients import live_owner_headers
+from tests.factories import sign_up
 from tests.live_server import RATE_LIMITS, client, flood, usernames_stored
 
 pytestmark = pytest.mark.live
@@ -30,10 +31,6 @@ async def test_a_sign_up_flood_is_limited_and_other_requests_are_answered(
     assert set(sign_ups.statuses) == {201, 429}, sign_ups
     assert sign_ups.statuses[201] <= parse(RATE_LIMITS["SIGN_UP_RATE_LIMIT"]).amount
     assert sign_ups.kept_answering(), sign_ups
-
-
-def sign_up(username: str) -> dict[str, str]:
-    return {"username": username, "email": f"{username}@example.com", "password": "s3cret!!"}
 
 
 async def test_racing_sign_ups_end_in_one_user_per_name_and_conflicts(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.db.engine import create_engine
 from app.items.models import Item
 from tests.clients import live_admin_headers
+from tests.factories import sign_up
 from tests.live_server import RATE_LIMITS, server_process
 
 pytestmark = pytest.mark.live
@@ -42,10 +43,6 @@ def replicas(
         ]
 
 
-def sign_up(n: int) -> dict[str, str]:
-    return {"username": f"replica{n}", "email": f"replica{n}@example.com", "password": "s3cret!!"}
-
-
 async def test_the_replicas_count_the_rate_limits_together(
     live_database: str, redis_url: str
 ) -> None:
@@ -61,7 +58,9 @@ async def test_the_replicas_count_the_rate_limits_together(
     with replicas(live_database, settings) as servers:
         async with httpx.AsyncClient(headers={"X-Forwarded-For": address}, timeout=30) as client:
             statuses = [
-                (await client.post(f"{servers[n % 2][1]}/users/", json=sign_up(n))).status_code
+                (
+                    await client.post(f"{servers[n % 2][1]}/users/", json=sign_up(f"replica{n}"))
+                ).status_code
                 for n in range(limit + 2)
             ]
 

@@ -1,6 +1,7 @@
 """Request bodies are capped, and sign-ups are rate-limited per client address, while the limits'
 storage answers."""
 
+import dataclasses
 import ipaddress
 import time
 import uuid
@@ -17,6 +18,7 @@ from redis.asyncio import ConnectionPool
 from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
+from tests.factories import sign_up
 from tests.live_server import free_port
 from tests.relay import Relay
 
@@ -49,18 +51,17 @@ async def test_a_chunked_body_is_refused_while_it_streams_in(async_client: Async
     assert sent < chunks  # the rest was never read
 
 
-def sign_up(n: int) -> dict[str, str]:
-    return {"username": f"limited{n}", "email": f"limited{n}@example.com", "password": "s3cret!!"}
-
-
 @pytest.mark.usefixtures("fresh_rate_limits")
 async def test_sign_ups_over_the_limit_get_429_with_retry_after(
     async_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "2/minute")
 
-    statuses = [(await async_client.post("/users/", json=sign_up(n))).status_code for n in range(2)]
-    refused = await async_client.post("/users/", json=sign_up(2))
+    statuses = [
+        (await async_client.post("/users/", json=sign_up(f"limited{n}"))).status_code
+        for n in range(2)
+    ]
+    refused = await async_client.post("/users/", json=sign_up("limited2"))
 
     assert statuses == [201, 201]
     assert refused.status_code == 429
@@ -74,11 +75,11 @@ async def test_the_limit_counts_per_client_address(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
-    await async_client.post("/users/", json=sign_up(0))
+    await async_client.post("/users/", json=sign_up("limited0"))
 
     async with client_at("192.0.2.7") as elsewhere:
-        from_elsewhere = await elsewhere.post("/users/", json=sign_up(1))
-    from_here = await async_client.post("/users/", json=sign_up(2))
+        from_elsewhere = await elsewhere.post("/users/", json=sign_up("limited1"))
+    from_here = await async_client.post("/users/", json=sign_up("limited2"))
 
     assert (from_elsewhere.status_code, from_here.status_code) == (201, 429)
 
@@ -93,7 +94,7 @@ async def test_client_addresses_that_do_not_parse_share_one_limit(
 
     for n, made_up in enumerate(["not-an-ip", "also-not-an-ip", "999.1.1.1"]):
         async with client_at(made_up) as client:
-            statuses.append((await client.post("/users/", json=sign_up(n))).status_code)
+            statuses.append((await client.post("/users/", json=sign_up(f"limited{n}"))).status_code)
 
     assert statuses == [201, 429, 429]
 
@@ -123,7 +124,7 @@ async def test_redis_storage_shares_the_counts_between_processes(
 async def storage_at(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[[str], None]]:
     """Point the app's rate limits at the Redis storage at a URL; afterwards, close its
     connections and forget any outage."""
-    monkeypatch.setattr(rate_limit, "outage", rate_limit.Outage())
+    monkeypatch.setattr(rate_limit, "outage", dataclasses.replace(rate_limit.outage))  # a new one
     pools: list[ConnectionPool] = []
 
     def use(url: str) -> None:
@@ -156,11 +157,16 @@ async def test_a_storage_outage_lets_requests_through_quickly_with_one_warning_e
             failing = {"frozen": frozen_redis.port, "refusing": free_port()}[storage]
             storage_at(f"redis://127.0.0.1:{failing}")
             started = time.monotonic()
-            during = [(await client.post("/users/", json=sign_up(n))).status_code for n in range(8)]
+            during = [
+                (await client.post("/users/", json=sign_up(f"limited{n}"))).status_code
+                for n in range(8)
+            ]
             seconds = time.monotonic() - started
         storage_at(redis_url)  # the storage is back ...
         rate_limit.outage.next_try = 0  # ... and it is time to try it again
-        after = [(await client.post("/users/", json=sign_up(n))).status_code for n in (8, 9)]
+        after = [
+            (await client.post("/users/", json=sign_up(f"limited{n}"))).status_code for n in (8, 9)
+        ]
 
     warnings = [line["message"] for line in log_lines() if line["level"] == "WARNING"]
     assert during == [201] * 8

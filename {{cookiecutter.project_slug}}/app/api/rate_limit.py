@@ -23,6 +23,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from app.core.config import get_settings
+from app.core.outage import Outage
 
 # Longest a request waits for a shared storage: a Redis server answers in well under a millisecond,
 # and a busy event loop may add tenths of a second.
@@ -47,40 +48,14 @@ def get_rate_limiter() -> MovingWindowRateLimiter:
     return rate_limiter(get_settings().rate_limit_storage_uri)
 
 
-class Outage:
-    """Whether the storage is failing, since when, and when to try it again."""
-
-    def __init__(self) -> None:
-        self.since: float | None = None
-        self.next_try = 0.0
-
-    def waiting(self) -> bool:
-        """True while the storage failed lately and is not to be tried yet."""
-        return self.since is not None and time.monotonic() < self.next_try
-
-    def failed(self, error: Exception) -> None:
-        now = time.monotonic()
-        if self.since is None:
-            self.since = now
-            logger.warning(
-                "Rate limits are off: their storage failed (%s); trying it again every %d s",
-                f"no answer within {STORAGE_TIMEOUT_SECONDS} s"
-                if isinstance(error, TimeoutError)
-                else type(error.__cause__ or error).__name__,
-                OUTAGE_RETRY_SECONDS,
-            )
-        self.next_try = now + OUTAGE_RETRY_SECONDS
-
-    def ended(self) -> None:
-        if self.since is not None:
-            logger.warning(
-                "Rate limits are on again: their storage answers after %.0f s",
-                time.monotonic() - self.since,
-            )
-            self.since = None
-
-
-outage = Outage()
+outage = Outage(
+    logger,
+    failing="Rate limits are off: their storage failed (%s); trying it again every "
+    f"{OUTAGE_RETRY_SECONDS} s",
+    answering="Rate limits are on again: their storage answers after %.0f s",
+    timeout_seconds=STORAGE_TIMEOUT_SECONDS,
+    retry_seconds=OUTAGE_RETRY_SECONDS,
+)
 
 
 class RateLimit:

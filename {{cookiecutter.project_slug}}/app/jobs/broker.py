@@ -16,6 +16,7 @@ from taskiq.kicker import AsyncKicker
 from taskiq_redis import ListQueueBroker
 
 from app.core.config import get_settings
+from app.core.outage import Outage
 from app.db.session import CONNECTION_ERRORS, get_sessionmaker, reason
 from app.jobs.models import Job
 
@@ -85,27 +86,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-class Outage:
-    """One warning when the broker starts failing, one when it answers again."""
-
-    def __init__(self) -> None:
-        self.since: datetime | None = None
-
-    def failed(self, error: BaseException) -> None:
-        if self.since is None:
-            self.since = now()
-            cause = error.__cause__ or error
-            said = "no answer" if isinstance(cause, TimeoutError) else type(cause).__name__
-            logger.warning(
-                "The jobs broker failed (%s): jobs wait in the database until it answers", said
-            )
-
-    def ended(self) -> None:
-        if self.since is not None:
-            logger.warning(
-                "The jobs broker answers again after %.0f s", (now() - self.since).total_seconds()
-            )
-            self.since = None
-
-
-outage = Outage()
+outage = Outage(
+    logger,
+    failing="The jobs broker failed (%s): jobs wait in the database until it answers",
+    answering="The jobs broker answers again after %.0f s",
+    timeout_seconds=SEND_TIMEOUT_SECONDS,
+)
