@@ -4,12 +4,21 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 STARTUP_SECONDS = 60
+
+
+def on_this_machine(command: list[str]) -> list[str]:
+    """A container's command, run by this Python: `python ...`, or a console script (`alembic`)
+    as a module."""
+    if command[0] == "python":
+        return [sys.executable, *command[1:]]
+    return [sys.executable, "-m", *command]
 
 
 def free_port() -> int:

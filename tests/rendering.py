@@ -264,10 +264,11 @@ def tool(name: str) -> list[str]:
 
 
 def server_unavailable(problem: str, tests: str) -> NoReturn:
-    """Skip a test that needs a server which does not answer, saying why; under CI, fail it."""
+    """Skip a test that needs what is not here (a server that does not answer, a tool), saying
+    why; under CI, fail it."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{problem}: CI must run {tests}")
-    pytest.skip(f"{problem}: {tests} need one (.ci/run starts one)")
+    pytest.skip(f"{problem}: {tests} need it (.ci/run sees to it)")
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:

@@ -8,7 +8,6 @@ path and its port mapped to a temporary folder and a free port.
 
 import re
 import shlex
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,7 +16,8 @@ import pytest
 import yaml
 from dotenv import dotenv_values
 
-from tests.processes import free_port, serving
+from tests.image import image_command
+from tests.processes import free_port, on_this_machine, serving
 from tests.rendering import Answers, combination_id, environment, render, run
 
 # ${NAME}, ${NAME:-default} and ${NAME:?error}, as compose interpolates them.
@@ -67,11 +67,6 @@ def container_environment(project: Path, service: str) -> dict[str, str]:
     return variables
 
 
-def command_of(project: Path) -> list[str]:
-    (command,) = re.findall(r"^CMD (\[.*\])$", (project / "Dockerfile").read_text(), re.MULTILINE)
-    return list(yaml.safe_load(command))
-
-
 COMPOSE_ANSWERS = [
     {"database": "sqlite", "use_alembic": True, "auth": "jwt", "use_metrics": True},
     {"database": "postgresql", "use_alembic": True, "auth": "none", "use_tracing": True},
@@ -113,7 +108,7 @@ def test_compose_serves_the_migrated_app_on_the_published_port(tmp_path: Path) -
     volume.mkdir()
     port = str(free_port())
 
-    def on_this_machine(variables: dict[str, str]) -> dict[str, str]:
+    def moved_here(variables: dict[str, str]) -> dict[str, str]:
         """The container's variables with its volume and its port mapped onto this machine."""
         return {
             **{
@@ -125,14 +120,12 @@ def test_compose_serves_the_migrated_app_on_the_published_port(tmp_path: Path) -
         }
 
     compose = yaml.safe_load((project / "compose.yaml").read_text())
-    migrate = on_this_machine(container_environment(project, "migrate"))
-    result = run(
-        [sys.executable, "-m", *compose["services"]["migrate"]["command"]], project, migrate
-    )
+    migrate = moved_here(container_environment(project, "migrate"))
+    result = run(on_this_machine(compose["services"]["migrate"]["command"]), project, migrate)
     assert result.returncode == 0, result.stderr
 
-    app = on_this_machine(container_environment(project, "app"))
-    command = [sys.executable, *command_of(project)[1:]]  # the image's `python -m app.server`
+    app = moved_here(container_environment(project, "app"))
+    command = on_this_machine(image_command(project))
     log = tmp_path / "server.log"
     with serving(command, int(port), log, cwd=project, env={**environment(), **app}):
         base_url = f"http://127.0.0.1:{port}"

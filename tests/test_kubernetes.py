@@ -8,12 +8,10 @@ them, against PostgreSQL and Redis.
 """
 
 import json
-import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,14 +27,18 @@ import yaml
 from redis import Redis
 
 from tests import postgres, redis_server
-from tests.processes import free_port, serving
+from tests.image import image_command, image_user
+from tests.processes import free_port, on_this_machine, serving
 from tests.rendering import (
     Answers,
+    chosen_options,
     combination_id,
     environment,
     file_check_combinations,
+    fullest,
     render,
     run,
+    server_unavailable,
 )
 
 # The oldest Kubernetes release still supported upstream when these manifests were written.
@@ -53,13 +55,10 @@ def kubectl() -> str:
     """kubectl's path; without it, skip locally and fail under CI."""
     path = shutil.which("kubectl")
     if path is None:
-        reason = (
-            "kubectl is not installed (https://kubernetes.io/docs/tasks/tools/): the Kubernetes "
-            "renders' overlays need it"
+        server_unavailable(
+            "kubectl is not installed (https://kubernetes.io/docs/tasks/tools/)",
+            "the Kubernetes renders' checks",
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
     return path
 
 
@@ -115,14 +114,6 @@ def health_routes(project: Path) -> set[str]:
     return set(re.findall(r'@router\.get\(\s*"([^"]+)"', source))
 
 
-def dockerfile(project: Path) -> tuple[list[str], int]:
-    """The image's command and user id."""
-    text = (project / "Dockerfile").read_text()
-    (command,) = re.findall(r"^CMD (\[.*\])$", text, re.MULTILINE)
-    (user,) = re.findall(r"^USER (\d+)$", text, re.MULTILINE)
-    return json.loads(command), int(user)
-
-
 def secret_names(project: Path) -> list[str]:
     """The variables that docs/kubernetes.md has the Secret made with."""
     return re.findall(r"--from-literal=(\w+)=", (project / "docs" / "kubernetes.md").read_text())
@@ -166,7 +157,7 @@ def drift(project: Path, resources: list[Resource]) -> list[str]:
     known = settings_names(project) | LIBRARY_VARIABLES
     for name in sorted({*config, *secret_names(project)} - known):
         problems.append(f"{name} is no setting of the app")
-    command, user = dockerfile(project)
+    command, user = image_command(project), image_user(project)
     if "command" in server and server["command"] != command:
         problems.append(f"the web container runs {server['command']}, not the image's {command}")
     for resource in resources:
@@ -293,32 +284,30 @@ def test_drift_is_caught(change: str, tmp_path: Path) -> None:
     assert any(problem in found for found in drift(project, drifted)), drift(project, drifted)
 
 
-@pytest.fixture
-def fullest_kubernetes(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """A render with every part the manifests have, and the secrets' values for this machine: a
-    database of its own and the test Redis server."""
-    answers = {
-        "database": "postgresql",
-        "auth": "jwt",
-        "background_jobs": "taskiq",
-        "use_metrics": True,
-        "use_tracing": True,
-        "use_sentry": True,
-        "deploy": "kubernetes",
-        "project_slug": f"svc_{uuid.uuid4().hex[:12]}",
-    }
+@dataclass(frozen=True)
+class Deployed:
+    """The fullest render, its production overlay, and the values of its Secret on this machine:
+    a database of its own and the test Redis server."""
+
+    project: Path
+    resources: list[Resource]
+    secrets: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+    answers = {**fullest(chosen_options()), "project_slug": f"svc_{uuid.uuid4().hex[:12]}"}
     server, redis = postgres.server_url(), redis_server.server_url()
-    project = render(tmp_path, answers)
+    project = render(tmp_path_factory.mktemp("deployed"), answers)
+    resources = build(project / "deploy" / "kubernetes" / "overlays" / "production")
     with postgres.new_database(server, project.name) as database:
-        yield (
-            project,
-            {
-                "DATABASE_URL": database,
-                "SECRET_KEY": "k8s-" + uuid.uuid4().hex * 2,
-                "JOBS_BROKER_URL": f"{redis}/3",
-                "RATE_LIMIT_STORAGE_URI": f"{redis}/4",
-            },
-        )
+        secrets = {
+            "DATABASE_URL": database,
+            "SECRET_KEY": "k8s-" + uuid.uuid4().hex * 2,
+            "JOBS_BROKER_URL": f"{redis}/3",
+            "RATE_LIMIT_STORAGE_URI": f"{redis}/4",
+        }
+        yield Deployed(project, resources, secrets)
 
 
 def pod_environment(resources: list[Resource], secrets: dict[str, str]) -> dict[str, str]:
@@ -328,13 +317,6 @@ def pod_environment(resources: list[Resource], secrets: dict[str, str]) -> dict[
     config = named(resources, "ConfigMap")["data"]
     moved = {"HOST": "127.0.0.1", "PORT": str(free_port()), "METRICS_PORT": str(free_port())}
     return {**environment(), **config, **secrets, **moved, "OTEL_EXPORTER_OTLP_ENDPOINT": ""}
-
-
-def on_this_machine(command: list[str]) -> list[str]:
-    """A container's command, run by this Python: `python ...`, or a console script as a module."""
-    if command[0] == "python":
-        return [sys.executable, *command[1:]]
-    return [sys.executable, "-m", *command]
 
 
 def stop(process: subprocess.Popen[bytes], grace: int, log: Path) -> int:
@@ -348,14 +330,12 @@ def stop(process: subprocess.Popen[bytes], grace: int, log: Path) -> int:
 
 
 def test_the_containers_commands_run_with_the_manifests_environment(
-    fullest_kubernetes: tuple[Path, dict[str, str]], tmp_path: Path
+    deployed: Deployed, tmp_path: Path
 ) -> None:
-    project, secrets = fullest_kubernetes
-    resources = build(project / "deploy" / "kubernetes" / "overlays" / "production")
+    project, resources, secrets = deployed.project, deployed.resources, deployed.secrets
     web = named(resources, "Deployment", "web")
     (migrate,) = web["spec"]["template"]["spec"]["initContainers"]
     (server,) = web["spec"]["template"]["spec"]["containers"]
-    image_command, _ = dockerfile(project)
     host = named(resources, "Ingress")["spec"]["rules"][0]["host"]
     env = pod_environment(resources, secrets)
 
@@ -371,7 +351,9 @@ def test_the_containers_commands_run_with_the_manifests_environment(
     )
     assert migrated.returncode == 0, migrated.stderr
     port = int(env["PORT"])
-    with serving(on_this_machine(image_command), port, tmp_path / "web.log", cwd=project, env=env):
+    with serving(
+        on_this_machine(image_command(project)), port, tmp_path / "web.log", cwd=project, env=env
+    ):
         base = f"http://127.0.0.1:{port}"
         probes = {
             probe: httpx.get(base + server[probe]["httpGet"]["path"], timeout=10).status_code
@@ -388,10 +370,9 @@ def test_the_containers_commands_run_with_the_manifests_environment(
 
 
 def test_the_worker_and_the_scheduler_run_with_the_manifests_environment(
-    fullest_kubernetes: tuple[Path, dict[str, str]], tmp_path: Path
+    deployed: Deployed, tmp_path: Path
 ) -> None:
-    project, secrets = fullest_kubernetes
-    resources = build(project / "deploy" / "kubernetes" / "overlays" / "production")
+    project, resources, secrets = deployed.project, deployed.resources, deployed.secrets
     worker, scheduler = (named(resources, "Deployment", name) for name in ("worker", "scheduler"))
     env = pod_environment(resources, secrets)
     redis = Redis.from_url(secrets["JOBS_BROKER_URL"])
