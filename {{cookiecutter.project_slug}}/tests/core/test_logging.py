@@ -5,14 +5,17 @@ import asyncio
 import io
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
+from fastapi import BackgroundTasks
 from httpx import ASGITransport, AsyncClient
 
 from app.core.config import get_settings
 from app.core.logging import CONTROL, MAX_VALUE_LENGTH, configure_logging
+from app.main import create_app
 from tests.api_client import app_with_a_failing_route
 from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import free_port
@@ -34,6 +37,35 @@ async def test_a_sane_request_id_is_kept_and_on_every_line_of_its_request(
     assert (access["method"], access["path"], access["status"]) == ("GET", "/items/", 200)
     assert access["client"] == "127.0.0.1"
     assert isinstance(access["duration_ms"], float)
+
+
+async def test_a_request_is_timed_and_logged_as_its_response_ends_not_after_its_background_work(
+    log_lines: LogLines,
+) -> None:
+    served = create_app(get_settings())
+    background_seconds = 0.5
+    logged_before_the_work_ended = []
+
+    @served.get("/answers-then-works")
+    async def answers_then_works(background: BackgroundTasks) -> None:
+        async def work() -> None:
+            await asyncio.sleep(background_seconds)
+            access = [line for line in log_lines() if line["name"] == "app.access"]
+            logged_before_the_work_ended.append(len(access))
+
+        background.add_task(work)
+
+    async with AsyncClient(transport=ASGITransport(served), base_url="http://test") as client:
+        started = time.perf_counter()
+        response = await client.get("/answers-then-works")  # returns once the work is done
+        whole = time.perf_counter() - started
+
+    (access,) = [line for line in log_lines() if line["name"] == "app.access"]
+    assert response.status_code == 200
+    assert logged_before_the_work_ended == [1]
+    # The response's own time, with none of the work's.
+    duration = float(str(access["duration_ms"])) / 1000
+    assert duration < whole - background_seconds, (duration, whole)
 
 
 @pytest.mark.parametrize(
