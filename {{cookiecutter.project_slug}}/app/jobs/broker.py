@@ -8,6 +8,7 @@ from collections.abc import AsyncGenerator, Iterable
 from datetime import UTC, datetime
 from functools import cache
 
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import update
 from taskiq import AsyncBroker
@@ -26,6 +27,8 @@ RUN = "run_job"
 RELAY = "relay_jobs"
 # Longest a send waits for the broker: Redis answers in well under a millisecond.
 SEND_TIMEOUT_SECONDS = 2
+# Longest any command waits for an answer; a worker waits for a message in turns of half of it.
+SOCKET_TIMEOUT_SECONDS = 5
 LISTEN_RETRY_SECONDS = 1
 
 logger = logging.getLogger(__name__)
@@ -35,23 +38,34 @@ logger = logging.getLogger(__name__)
 def get_broker() -> AsyncBroker:
     """The process's broker (made on first use)."""
     url = get_settings().jobs_broker_url
-    return Queue(url, queue_name=QUEUE, socket_connect_timeout=SEND_TIMEOUT_SECONDS)
+    return Queue(
+        url,
+        queue_name=QUEUE,
+        socket_connect_timeout=SEND_TIMEOUT_SECONDS,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
+    )
 
 
 class Queue(ListQueueBroker):
-    """taskiq's Redis list, whose workers wait out an outage of Redis: one warning when it starts,
-    one when it ends, and a try every LISTEN_RETRY_SECONDS meanwhile (taskiq's own would end the
-    worker process, with a traceback, to be started again, over and over)."""
+    """taskiq's Redis list, whose workers wait for a message in turns shorter than the socket's
+    timeout (an idle queue is no outage), and wait out an outage of Redis: one warning when it
+    starts, one when it ends, and a try every LISTEN_RETRY_SECONDS meanwhile (taskiq's own would
+    end the worker process, with a traceback, to be started again, over and over)."""
 
     async def listen(self) -> AsyncGenerator[bytes]:
+        timeout = self.connection_pool.connection_kwargs.get("socket_timeout")
+        wait = timeout / 2 if timeout else LISTEN_RETRY_SECONDS
         while True:
             try:
-                async for message in super().listen():
-                    outage.ended()
-                    yield message
+                async with Redis(connection_pool=self.connection_pool) as redis:
+                    popped = await redis.brpop([self.queue_name], timeout=wait)
             except (RedisError, OSError) as error:
                 outage.failed(error)
                 await asyncio.sleep(LISTEN_RETRY_SECONDS)
+                continue
+            outage.ended()
+            if popped is not None:  # None: nothing came in that time
+                yield popped[1]
 
 
 async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:
