@@ -43,6 +43,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/jobs": ("background_jobs", frozenset({"taskiq"})),
     "app/worker.py": ("background_jobs", frozenset({"taskiq"})),
     "app/scheduler.py": ("background_jobs", frozenset({"taskiq"})),
+    "app/liveness.py": ("background_jobs", frozenset({"taskiq"})),
     "app/items/jobs.py": ("background_jobs", frozenset({"taskiq"})),
     "migrations/versions/0007_jobs.py": ("background_jobs", frozenset({"taskiq"})),
     "docs/jobs.md": ("background_jobs", frozenset({"taskiq"})),

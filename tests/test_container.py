@@ -83,13 +83,15 @@ def test_compose_gives_the_app_a_production_environment_it_can_be_reached_in(
 
     assert app["ENVIRONMENT"] == "production"
     assert app["HOST"] == "0.0.0.0"  # inside its container
-    assert compose["services"]["app"]["ports"] == [f"127.0.0.1:{app['PORT']}:{app['PORT']}"]
+    dotenv_file = dotenv(project / ".env")
+    (published,) = compose["services"]["app"]["ports"]
+    assert interpolate(published, dotenv_file) == f"127.0.0.1:{app['PORT']}:{app['PORT']}"
+    assert interpolate(published, {"PORT": "8080"}) == "127.0.0.1:8080:8080"  # it follows PORT
     assert container_environment(project, "migrate")["DATABASE_URL"] == app["DATABASE_URL"]
     if answers["database"] == "sqlite":
         assert app["DATABASE_URL"] == f"sqlite+aiosqlite:////data/{project.name}.db"
         assert "data:/data" in compose["services"]["app"]["volumes"]
     else:
-        dotenv_file = dotenv(project / ".env")
         password = dotenv_file["POSTGRES_PASSWORD"]
         database = compose["services"]["db"]
         assert app["DATABASE_URL"].endswith(f"postgres:{password}@db:5432/{project.name}")
@@ -99,7 +101,7 @@ def test_compose_gives_the_app_a_production_environment_it_can_be_reached_in(
     if answers.get("use_metrics"):
         scrape = yaml.safe_load(compose["configs"]["prometheus"]["content"])
         (target,) = scrape["scrape_configs"][0]["static_configs"][0]["targets"]
-        assert target == f"app:{app['PORT']}"
+        assert interpolate(target, dotenv_file) == f"app:{app['PORT']}"
 
 
 def test_compose_serves_the_migrated_app_on_the_published_port(tmp_path: Path) -> None:
@@ -136,10 +138,14 @@ def test_compose_serves_the_migrated_app_on_the_published_port(tmp_path: Path) -
         )
         scraped = httpx.get(f"{base_url}/metrics", headers={"Host": f"app:{app['PORT']}"})
         docs = httpx.get(f"{base_url}/docs", headers={"Host": "localhost"})
+        check = compose["services"]["app"]["healthcheck"]["test"]
+        healthy = run(on_this_machine(check[1:]), project, {**environment(), **app})
         first_line = log.read_text().splitlines()[0]
 
     assert sign_up.status_code == 201, sign_up.text
     assert scraped.status_code == 200
     assert docs.status_code == 404
+    assert check[0] == "CMD"
+    assert healthy.returncode == 0, healthy.stderr  # on the moved PORT
     assert f"on 0.0.0.0:{port}: environment production" in first_line
     assert [path.name for path in volume.iterdir()] == [f"{project.name}.db"]

@@ -19,6 +19,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import kubernetes_validate  # type: ignore[import-untyped]
@@ -152,6 +153,13 @@ def drift(project: Path, resources: list[Resource]) -> list[str]:
     hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
     if hosts - set(json.loads(config["ALLOWED_HOSTS"])):
         problems.append(f"the Ingress's hosts {hosts} are not all in ALLOWED_HOSTS")
+    if "PUBLIC_URL" in config and urlsplit(config["PUBLIC_URL"]).hostname not in hosts:
+        problems.append(f"PUBLIC_URL, where mailed links lead, is none of the Ingress's {hosts}")
+    for resource in resources:
+        for container in containers(resource):
+            probe = container.get("livenessProbe", {}).get("exec", {}).get("command")
+            if probe is not None and probe[-1] not in container["command"]:
+                problems.append(f"{container['name']}'s liveness probe asks about {probe[-1]}")
     if config["WEB_CONCURRENCY"] != "1":
         problems.append("a pod runs more than one server process")
     known = settings_names(project) | LIBRARY_VARIABLES
@@ -374,22 +382,35 @@ def test_the_worker_and_the_scheduler_run_with_the_manifests_environment(
 ) -> None:
     project, resources, secrets = deployed.project, deployed.resources, deployed.secrets
     worker, scheduler = (named(resources, "Deployment", name) for name in ("worker", "scheduler"))
-    env = pod_environment(resources, secrets)
+    # Their liveness files in a folder of the test's own (the pods' /tmp).
+    env = {**pod_environment(resources, secrets), "TMPDIR": str(tmp_path)}
     redis = Redis.from_url(secrets["JOBS_BROKER_URL"])
     redis.flushdb()
 
+    def probed(container: Resource) -> int:
+        probe = container["livenessProbe"]["exec"]["command"]
+        return run(on_this_machine(probe), project, env).returncode
+
     # The worker is up once it serves its metrics; the scheduler, once it has marked a tick.
-    (command,) = (container["command"] for container in containers(worker))
+    (container,) = containers(worker)
     grace = worker["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
     log = tmp_path / "worker.log"
-    with serving(on_this_machine(command), int(env["METRICS_PORT"]), log, project, env) as process:
+    with serving(
+        on_this_machine(container["command"]), int(env["METRICS_PORT"]), log, project, env
+    ) as process:
+        worker_alive = probed(container)
         worker_exit = stop(process, grace, log)
-    (command,) = (container["command"] for container in containers(scheduler))
+    worker_stopped = probed(container)
+    (container,) = containers(scheduler)
     grace = scheduler["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
     log = tmp_path / "scheduler.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            on_this_machine(command), cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT
+            on_this_machine(container["command"]),
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + 60
@@ -397,11 +418,13 @@ def test_the_worker_and_the_scheduler_run_with_the_manifests_environment(
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         ticks = redis.keys("*:sent:*")
+        scheduler_alive = probed(container)
     finally:
         scheduler_exit = stop(process, grace, log)
         redis.close()
 
     assert worker_exit == 0, (tmp_path / "worker.log").read_text()
+    assert (worker_alive, worker_stopped, scheduler_alive) == (0, 1, 0)
     assert ticks, log.read_text()
     # It has nothing in hand to finish: SIGTERM's default ends it.
     assert scheduler_exit in {0, -signal.SIGTERM}, log.read_text()

@@ -20,6 +20,7 @@ from taskiq.cli.scheduler.run import run_scheduler
 from taskiq.exceptions import ScheduledTaskCancelledError
 from taskiq.schedule_sources import LabelScheduleSource
 
+from app import liveness
 from app.core.config import get_settings
 from app.core.logging import configure_logging
 from app.jobs.broker import QUEUE, outage
@@ -57,14 +58,19 @@ def scheduler() -> TaskiqScheduler:
     return TaskiqScheduler(broker, [OncePerTick(broker, redis)])
 
 
+async def run() -> None:
+    # Warnings only from taskiq: not two lines for every tick.
+    arguments = SchedulerArgs(
+        scheduler(), modules=[], configure_logging=False, log_level=LogLevel.WARNING
+    )
+    async with liveness.beating("scheduler"):
+        await run_scheduler(arguments)
+
+
 def main() -> None:
     configure_logging(get_settings())
     with contextlib.suppress(KeyboardInterrupt):
-        # Warnings only from taskiq: not two lines for every tick.
-        arguments = SchedulerArgs(
-            scheduler(), modules=[], configure_logging=False, log_level=LogLevel.WARNING
-        )
-        asyncio.run(run_scheduler(arguments))
+        asyncio.run(run())
 
 
 if __name__ == "__main__":

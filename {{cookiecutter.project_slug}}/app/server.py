@@ -7,7 +7,6 @@ which disposes of the engine. The X-Forwarded-For and -Proto headers count only 
 in FORWARDED_ALLOW_IPS.
 """
 
-import ipaddress
 import logging
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 import app.main  # noqa: F401  (first: a refused setting stops the start here, with one line)
-from app.core.config import Settings, get_settings
+from app.core.config import Settings, get_settings, loopback
 from app.core.environment import DEVELOPMENT
 from app.core.logging import configure_logging
 
@@ -55,7 +54,7 @@ def start_line(settings: Settings) -> tuple[int, str]:
         f"database {database.host or database.database}",
     ]
     warnings = []
-    if settings.environment in DEVELOPMENT and not _loopback(settings.host):
+    if settings.environment in DEVELOPMENT and not loopback(settings.host):
         warnings.append(
             f"listening beyond this machine ({settings.host}) in local development, with the "
             "docs served and any Host answered: set ENVIRONMENT=production to deploy"
@@ -69,15 +68,6 @@ def start_line(settings: Settings) -> tuple[int, str]:
     if warnings:
         return logging.WARNING, f"{line}; " + "; ".join(warnings)
     return logging.INFO, line
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name that may resolve to anything
 
 
 if __name__ == "__main__":

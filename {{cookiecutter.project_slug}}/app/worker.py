@@ -13,6 +13,7 @@ from taskiq import AsyncBroker, TaskiqEvents, TaskiqState
 from taskiq.cli.worker.args import WorkerArgs
 from taskiq.cli.worker.run import start_listen
 
+from app import liveness
 from app.core.config import get_settings
 from app.core.logging import configure_logging
 from app.db.session import get_engine
@@ -47,6 +48,7 @@ def worker_broker() -> AsyncBroker:
         await running.enter_async_context(metrics.serving(settings))
 {%- endif %}
         running.push_async_callback(get_engine().dispose)
+        await running.enter_async_context(liveness.beating("worker"))
 
     async def stopped(_: TaskiqState) -> None:
         await running.aclose()

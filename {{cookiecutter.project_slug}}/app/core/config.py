@@ -65,6 +65,16 @@ def _networks(value: str) -> str:
     return value
 
 
+def loopback(host: str | None) -> bool:
+    """Whether the host (a name, or an address, bracketed or not) is this machine's own."""
+    if host is None or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name that may resolve to anything
+
+
 class Settings(BaseSettings):
     # An empty variable counts as unset, and no error repeats a refused value: it may be a secret.
     model_config = SettingsConfigDict(
@@ -166,14 +176,28 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10, gt=0)
     mail_from: NameEmail = NameEmail({{ cookiecutter.project_name | tojson }}, "noreply@example.com")
     # The links in account mails lead to {PUBLIC_URL}/reset-password?token=... and
-    # /verify-email?token=...: the pages (yours) that post the token to this API.
-    public_url: HttpUrl = HttpUrl("http://localhost:8000")
+    # /verify-email?token=...: the pages (yours) that post the token to this API. Where mail is
+    # sent outside local development, it must be an address that users reach.
+    public_url: HttpUrl = Field(default=HttpUrl("http://localhost:8000"), validate_default=True)
     password_reset_minutes: int = Field(default=30, ge=1)
     email_verification_hours: int = Field(default=48, ge=1)
     # Whether a user must have verified their email address before they may log in.
     require_verified_email: bool = False
+
+    @field_validator("public_url")
+    @classmethod
+    def _reached_by_users_where_mail_is_sent(cls, url: HttpUrl, info: ValidationInfo) -> HttpUrl:
+        environment = info.data.get("environment")
+        if info.data.get("smtp_host") and environment not in DEVELOPMENT and loopback(url.host):
+            raise ValueError(
+                f"must be the address that users reach the service's pages at, not {url.host}: "
+                f"the mailed links lead there, when SMTP_HOST is set and ENVIRONMENT is "
+                f"{environment}"
+            )
+        return url
 {%- endif %}
 {%- if cookiecutter.use_metrics %}
+
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # With several workers, an empty folder that they share (app/observability/metrics.py);

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from httpx import AsyncClient
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from app.users.models import User
 from tests.auth.accounts import PASSWORD, log_in, refreshed, sign_up, works
 from tests.auth.mailbox import Mailbox
 from tests.live_server import free_port
+from tests.settings import fresh_settings
 
 NEW_PASSWORD = "a new and longer password"
 
@@ -251,3 +253,32 @@ async def test_outside_local_development_an_unsent_mail_never_shows_its_link(
     messages = [record.getMessage() for record in caplog.records]
     assert "No SMTP_HOST: a mail to ann@example.com was not sent" in messages
     assert not any("token=" in message for message in messages), messages
+
+
+@pytest.mark.parametrize(
+    "public_url", ["http://localhost:8000", "http://127.0.0.1", "http://[::1]/"]
+)
+def test_mail_that_links_to_this_machine_is_refused_outside_local_development(
+    public_url: str,
+) -> None:
+    with pytest.raises(ValidationError, match="must be the address that users reach"):
+        fresh_settings(
+            environment="production", smtp_host="smtp.example.com", public_url=public_url
+        )
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"environment": "production", "public_url": "https://app.example.com"},
+        {"environment": "local", "public_url": "http://localhost:8000"},
+    ],
+)
+def test_mail_links_lead_to_an_address_users_reach_or_to_a_developers_machine(
+    settings: dict[str, str],
+) -> None:
+    assert fresh_settings(smtp_host="smtp.example.com", **settings).smtp_host
+
+
+def test_without_mail_the_links_address_is_left_alone_anywhere() -> None:
+    assert fresh_settings(environment="production", public_url="http://localhost:8000").public_url

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.live
 
 async def test_an_idle_queue_is_no_outage(redis_url: str, caplog: pytest.LogCaptureFixture) -> None:
     socket_timeout = 0.4
-    queue = broker.Queue(redis_url, queue_name=f"{QUEUE}:{uuid.uuid4().hex}", socket_timeout=socket_timeout)
+    name = f"{QUEUE}:{uuid.uuid4().hex}"  # this run's own
+    queue = broker.Queue(redis_url, queue_name=name, socket_timeout=socket_timeout)
     messages = queue.listen()
     redis = Redis.from_url(redis_url)
     try:
