@@ -46,6 +46,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/liveness.py": ("background_jobs", frozenset({"taskiq"})),
     "app/items/jobs.py": ("background_jobs", frozenset({"taskiq"})),
     "migrations/versions/0007_jobs.py": ("background_jobs", frozenset({"taskiq"})),
+    "migrations/versions/0008_job_heartbeats.py": ("background_jobs", frozenset({"taskiq"})),
     "docs/jobs.md": ("background_jobs", frozenset({"taskiq"})),
     "tests/jobs": ("background_jobs", frozenset({"taskiq"})),
     "app/observability/metrics.py": ("use_metrics", frozenset({True})),

@@ -58,6 +58,7 @@ def problem(process: str) -> str | None:
 
 
 def main(arguments: list[str]) -> int:
+    said: str | None
     if len(arguments) != 1 or arguments[0] not in PROCESSES:
         said = f"usage: python -m app.liveness {'|'.join(PROCESSES)}"
     else:

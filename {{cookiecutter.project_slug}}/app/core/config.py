@@ -269,9 +269,11 @@ class Settings(BaseSettings):
     # failure, until it has been tried JOBS_MAX_ATTEMPTS times.
     jobs_max_attempts: int = Field(default=5, ge=1)
     jobs_retry_seconds: float = Field(default=10, gt=0)
-    # A job sent but not finished this long after is sent again (its worker died, or its message
-    # was lost): make it longer than the longest job takes.
+    # A job sent but not started this long after is sent again (its message was lost).
     jobs_lease_seconds: int = Field(default=300, ge=1)
+    # A worker shows that it is still running a job this often; a job whose worker has shown
+    # nothing for 3 heartbeats (it died, or hangs) is sent again, however long the job runs.
+    jobs_heartbeat_seconds: float = Field(default=10, gt=0)
     # How often the scheduler has the jobs that are due sent (app/jobs/outbox.py).
     jobs_relay_seconds: int = Field(default=5, ge=1)
 

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncGenerator, Iterable
 from datetime import UTC, datetime
 from functools import cache
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -65,7 +66,7 @@ class Queue(ListQueueBroker):
                 continue
             outage.ended()
             if popped is not None:  # None: nothing came in that time
-                yield popped[1]
+                yield cast(bytes, popped[1])  # the pool does not decode replies
 
 
 async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:

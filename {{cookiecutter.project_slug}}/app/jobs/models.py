@@ -22,8 +22,11 @@ class Job(Base):
     # What the job's logs and spans carry from the request that enqueued it: its request id and,
     # with tracing, its trace context.
     context: Mapped[dict[str, str]] = mapped_column(JSON)
+    # Attempts started: counted as each starts, so that one whose worker dies counts too.
     attempts: Mapped[int] = mapped_column(default=0)
     # When the relay sends it (again), unless it is done by then.
     run_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # While a worker runs it: when that worker last showed it is still at it (app/jobs/runner.py).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH))

@@ -1,11 +1,11 @@
 """Jobs go out with the commit that stores them, run once, and fail into the dead letters."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgi_correlation_id import correlation_id
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import get_settings
@@ -175,3 +175,74 @@ async def test_items_created_together_each_get_a_job(db_session: AsyncSession) -
     stored = await db_session.scalar(select(func.count()).select_from(Job))
     items = await db_session.scalar(select(func.count()).select_from(Item))
     assert stored == items == 3
+
+
+async def test_a_failed_attempt_is_counted_and_no_longer_running(
+    db_session: AsyncSession, failing_job: int, run_jobs: RunJobs
+) -> None:
+    await run_jobs()
+
+    job = await db_session.get(Job, failing_job, populate_existing=True)
+    assert job is not None
+    assert (job.attempts, job.heartbeat_at) == (1, None)  # no longer running
+
+
+async def abandoned(db_session: AsyncSession, job_id: int, attempts: int) -> None:
+    """Make the job look as a worker that died running it leaves it: claimed, its heartbeats
+    long stopped."""
+    long_ago = now() - timedelta(hours=1)
+    await db_session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(attempts=attempts, heartbeat_at=long_ago, run_after=long_ago)
+    )
+    await db_session.commit()
+
+
+async def test_a_job_whose_worker_died_runs_again_and_says_so(
+    db_session: AsyncSession, log_lines: Callable[[], list[dict[str, object]]], run_jobs: RunJobs
+) -> None:
+    item = await factories.create_item(db_session, price=10)
+    work.add_to_price.enqueue(db_session, item.id, 1)
+    await db_session.commit()
+    job_id = await db_session.scalar(select(Job.id).where(Job.name == work.add_to_price.name))
+    assert job_id is not None
+    await abandoned(db_session, job_id, attempts=1)
+
+    outcomes = await run_jobs()
+
+    await db_session.refresh(item)
+    assert outcomes[job_id] == "done"
+    assert item.price == 11
+    warnings = [line["message"] for line in log_lines() if line["level"] == "WARNING"]
+    assert warnings == [
+        f"Job {work.add_to_price.name} ({job_id}): attempt 1: its worker stopped before it ended"
+    ]
+
+
+async def test_a_job_whose_workers_died_every_attempt_fails_for_good(
+    db_session: AsyncSession, failing_job: int, run_jobs: RunJobs
+) -> None:
+    attempts = get_settings().jobs_max_attempts
+    await abandoned(db_session, failing_job, attempts=attempts)
+
+    assert await run_jobs() == {failing_job: "failed"}
+    job = await db_session.get(Job, failing_job, populate_existing=True)
+    assert job is not None
+    assert job.failed_at is not None
+    assert (job.attempts, job.heartbeat_at) == (attempts, None)
+    assert job.error == f"attempt {attempts}: its worker stopped before it ended"
+
+
+async def test_a_job_that_a_live_worker_runs_is_not_run_again(
+    db_session: AsyncSession, failing_job: int, run_jobs: RunJobs
+) -> None:
+    await db_session.execute(
+        update(Job).where(Job.id == failing_job).values(attempts=1, heartbeat_at=now())
+    )
+    await db_session.commit()
+
+    assert await run_jobs() == {failing_job: "skipped"}
+    job = await db_session.get(Job, failing_job, populate_existing=True)
+    assert job is not None
+    assert job.attempts == 1
