@@ -19,7 +19,7 @@ from app.api import errors, health
 from app.api.docs import add_docs
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
-from app.auth import account, admin
+from app.auth import account, admin{{ ", mailing" if cookiecutter.background_jobs != "taskiq" }}
 from app.auth import router as auth_router
 from app.auth.deps import signed_in
 {%- endif %}
@@ -62,6 +62,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- endif %}
     async with AsyncExitStack() as running:
         running.push_async_callback(get_engine().dispose)
+{%- if cookiecutter.auth == "jwt" and cookiecutter.background_jobs != "taskiq" %}
+        running.push_async_callback(mailing.settle)  # the mails on their way, first
+{%- endif %}
 {%- if cookiecutter.use_metrics %}
         await running.enter_async_context(metrics.serving(settings))
 {%- endif %}

@@ -1,19 +1,19 @@
 """Your own account: sign up, read it, change your password or email address, verify the address,
 reset a forgotten password, delete the account.
 
-Mails are sent after the response (app/auth/mail.py): a slow or failing mail server never delays
-a request or fails it.
+Mails are sent after the request's commit (app/auth/mailing.py): a slow or failing mail server
+never delays a request or fails it.
 """
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, status
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Depends, HTTPException, status
 
-from app.api.deps import SessionDep, SessionsDep
+from app.api.deps import SessionDep
 from app.api.rate_limit import RateLimit
-from app.auth import links, mail, service
+from app.auth import links, service
 from app.auth.deps import CurrentSession, CurrentUser, per_account
+from app.auth.mailing import Mails
 from app.auth.schemas import (
     AccountDeletion,
     EmailChange,
@@ -50,15 +50,6 @@ def bad_link() -> HTTPException:
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail="Invalid or expired link.")
 
 
-async def mail_a_verification_link(
-    session: AsyncSession, background: BackgroundTasks, *, user_id: int, email: str
-) -> None:
-    """Store a new link that verifies the address as the user's, and mail it after the response."""
-    message = await links.verification_mail(session, user_id=user_id, email=email)
-    await session.commit()
-    background.add_task(mail.send, message)
-
-
 def email_taken() -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, detail="A user with this email already exists.")
 
@@ -70,9 +61,9 @@ def email_taken() -> HTTPException:
     dependencies=[Depends(sign_up_rate_limit)],
     responses={status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many sign-ups"}},
 )
-async def sign_up(user: NewUser, session: SessionDep, background: BackgroundTasks) -> UserPrivate:
+async def sign_up(user: NewUser, session: SessionDep, mails: Mails) -> UserPrivate:
     """Sign up: a link that verifies the email address is mailed to it."""
-    await mail_a_verification_link(session, background, user_id=user.id, email=user.email)
+    await mails.verification(session, user_id=user.id, email=user.email)
     return UserPrivate.model_validate(user)
 
 
@@ -112,7 +103,7 @@ async def change_password(
     responses={**WRONG_PASSWORD, **EMAIL_TAKEN, **TOO_MANY},
 )
 async def change_email(
-    change: EmailChange, user: CurrentUser, session: SessionDep, background: BackgroundTasks
+    change: EmailChange, user: CurrentUser, session: SessionDep, mails: Mails
 ) -> None:
     """Change your email address, with your password: a link is mailed to the new address, and
     the change counts once it is followed."""
@@ -120,7 +111,7 @@ async def change_email(
         raise incorrect_password()
     if await service.email_taken(session, change.email):
         raise email_taken()
-    await mail_a_verification_link(session, background, user_id=user.id, email=change.email)
+    await mails.verification(session, user_id=user.id, email=change.email)
 
 
 @router.post(
@@ -146,14 +137,12 @@ async def verify_email(body: LinkToken, session: SessionDep) -> None:
     dependencies=[Depends(per_account(mail_rate_limit))],
     responses=TOO_MANY,
 )
-async def resend_verification(
-    user: CurrentUser, session: SessionDep, background: BackgroundTasks
-) -> None:
+async def resend_verification(user: CurrentUser, session: SessionDep, mails: Mails) -> None:
     """Mail a new verification link to your address (unless it is verified): the ones before it
     stop working."""
     if user.email_verified:
         return
-    await mail_a_verification_link(session, background, user_id=user.id, email=user.email)
+    await mails.verification(session, user_id=user.id, email=user.email)
 
 
 @router.post(
@@ -164,12 +153,12 @@ async def resend_verification(
     responses=TOO_MANY,
 )
 async def request_password_reset(
-    body: PasswordResetRequest, sessions: SessionsDep, background: BackgroundTasks
+    body: PasswordResetRequest, session: SessionDep, mails: Mails
 ) -> dict[str, str]:
     """Ask for a reset link. The answer is the same, as fast, whether or not the address is a
     user's: the look-up and the mail happen after it."""
     await mail_rate_limit.hit(f"email {body.email}")
-    background.add_task(links.mail_password_reset, sessions, body.email)
+    await mails.password_reset(session, email=body.email)
     return {"detail": "If the address is a user's, a reset link is on its way to it."}
 
 

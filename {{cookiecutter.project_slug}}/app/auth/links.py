@@ -7,13 +7,13 @@ works.
 """
 
 from datetime import timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import mail
+from app.auth.mail import Mail
 from app.auth.models import AccountToken, AuthSession
 from app.auth.service import end_sessions, now
 from app.auth.tokens import new_secret_token, token_hash
@@ -29,19 +29,18 @@ class EmailTakenError(Exception):
     """Another user has the address by now."""
 
 
-async def verification_mail(session: AsyncSession, *, user_id: int, email: str) -> EmailMessage:
+async def verification_mail(session: AsyncSession, *, user_id: int, email: str) -> Mail:
     """A mail to the address with a new link that verifies it as the user's. The caller commits,
     then sends it."""
     hours = get_settings().email_verification_hours
     token = await _issue(
         session, user_id=user_id, purpose=VERIFY, email=email, lifetime=timedelta(hours=hours)
     )
-    return mail.message(
-        email,
-        "Verify your email address",
+    body = (
         f"Follow this link to verify your email address:\n\n{mail.link('verify-email', token)}"
-        f"\n\nIt works once, for {hours} hours. If you did not ask for it, ignore this mail.",
+        f"\n\nIt works once, for {hours} hours. If you did not ask for it, ignore this mail."
     )
+    return Mail("verification", user_id, mail.message(email, "Verify your email address", body))
 
 
 async def verify_email(session: AsyncSession, token: str) -> bool:
@@ -63,30 +62,26 @@ async def verify_email(session: AsyncSession, token: str) -> bool:
     return True
 
 
-async def mail_password_reset(sessions: async_sessionmaker[AsyncSession], email: str) -> None:
-    """Mail a reset link to the active user with this address; nobody else hears anything.
+async def password_reset_mail(session: AsyncSession, email: str) -> Mail | None:
+    """A mail with a new reset link to the active user with this address, or None where no
+    active user has it: then nobody hears anything. The caller commits, then sends it.
 
-    Run after the response, which is the same whether or not the address is a user's, and takes
-    the same time: the look-up happens here.
+    Called after the response, which is the same whether or not the address is a user's, and
+    takes the same time: the look-up happens here.
     """
     minutes = get_settings().password_reset_minutes
-    async with sessions() as session:
-        user_id = await session.scalar(select(User.id).where(User.email == email, User.is_active))
-        if user_id is None:
-            return
-        token = await _issue(
-            session, user_id=user_id, purpose=RESET, lifetime=timedelta(minutes=minutes)
-        )
-        await session.commit()
-    await mail.send(
-        mail.message(
-            email,
-            "Reset your password",
-            f"Follow this link to choose a new password:\n\n{mail.link('reset-password', token)}"
-            f"\n\nIt works once, for {minutes} minutes, and signs you out everywhere. If you did"
-            " not ask for it, ignore this mail: your password stays as it is.",
-        )
+    user_id = await session.scalar(select(User.id).where(User.email == email, User.is_active))
+    if user_id is None:
+        return None
+    token = await _issue(
+        session, user_id=user_id, purpose=RESET, lifetime=timedelta(minutes=minutes)
     )
+    body = (
+        f"Follow this link to choose a new password:\n\n{mail.link('reset-password', token)}"
+        f"\n\nIt works once, for {minutes} minutes, and signs you out everywhere. If you did"
+        " not ask for it, ignore this mail: your password stays as it is."
+    )
+    return Mail("password reset", user_id, mail.message(email, "Reset your password", body))
 
 
 async def reset_password(session: AsyncSession, token: str, new_password: str) -> bool:

@@ -1,16 +1,16 @@
 """Account mails, sent over SMTP with aiosmtplib to the server that SMTP_HOST names.
 
-They are sent after the response, as background tasks: a mail server that is slow or down never
-delays a request, nor turns it into a 500. A failed send is tried again, up to SEND_ATTEMPTS times
-in all, and then logged as an error (which Sentry, where the project has it, reports).
+A mail is never sent by the request that asks for it: app/auth/mailing.py hands it over after the
+commit, so that a mail server that is slow or down never delays a request, nor turns it into a
+500. What is said of a mail (`str(mail)`) names its kind and its user, never its address or its
+link, which carries a secret.
 
 Without SMTP_HOST, local development writes each mail to the log, link included, so that the flows
-work on a laptop with no mail server; anywhere else a mail is not sent, with one warning, and its
-link (a secret) is never logged.
+work on a laptop with no mail server; anywhere else a mail is not sent, with one warning.
 """
 
-import asyncio
 import logging
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -18,10 +18,21 @@ import aiosmtplib
 from app.core.config import get_settings
 from app.core.environment import DEVELOPMENT
 
-SEND_ATTEMPTS = 3
-SECONDS_BETWEEN_ATTEMPTS = 5.0
-
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mail:
+    kind: str  # "verification", "password reset"
+    user_id: int
+    message: EmailMessage
+
+    def __str__(self) -> str:
+        return f"the {self.kind} mail to user {self.user_id}"
+
+
+class MailNotSentError(Exception):
+    """The SMTP server refused the mail, or could not be reached: it may be tried again."""
 
 
 def message(to: str, subject: str, body: str) -> EmailMessage:
@@ -38,42 +49,29 @@ def link(page: str, token: str) -> str:
     return f"{str(get_settings().public_url).rstrip('/')}/{page}?token={token}"
 
 
-async def send(mail: EmailMessage) -> bool:
-    """Send the mail; whether it was sent. Never raises: a failure is logged."""
+async def deliver(mail: Mail) -> None:
+    """Send the mail once; MailNotSentError, naming the mail and why, if the server did not take
+    it. Without SMTP_HOST, see above."""
     settings = get_settings()
     if settings.smtp_host is None:
         if settings.environment in DEVELOPMENT:
-            text = " ".join(mail.get_content().split())  # one line, its links whole
-            logger.info("No SMTP_HOST: a mail to %s, shown here, not sent: %s", mail["To"], text)
+            text = " ".join(mail.message.get_content().split())  # one line, its links whole
+            logger.info("No SMTP_HOST: %s, shown here, not sent: %s", mail, text)
         else:
-            logger.warning("No SMTP_HOST: a mail to %s was not sent", mail["To"])
-        return False
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            await _deliver(mail)
-        except (aiosmtplib.SMTPException, OSError) as error:
-            failure = error
-            if attempt < SEND_ATTEMPTS:
-                logger.warning("A mail to %s failed (attempt %d): %s", mail["To"], attempt, error)
-                await asyncio.sleep(SECONDS_BETWEEN_ATTEMPTS)
-        else:
-            return True
-    logger.error(
-        "A mail to %s was not sent after %d attempts: %s", mail["To"], SEND_ATTEMPTS, failure
-    )
-    return False
-
-
-async def _deliver(mail: EmailMessage) -> None:
-    settings = get_settings()
+            logger.warning("No SMTP_HOST: %s was not sent", mail)
+        return
     password = settings.smtp_password
-    await aiosmtplib.send(
-        mail,
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        use_tls=settings.smtp_security == "tls",
-        start_tls=settings.smtp_security == "starttls",
-        username=settings.smtp_username,
-        password=None if password is None else password.get_secret_value(),
-        timeout=settings.smtp_timeout_seconds,
-    )
+    try:
+        await aiosmtplib.send(
+            mail.message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            use_tls=settings.smtp_security == "tls",
+            start_tls=settings.smtp_security == "starttls",
+            username=settings.smtp_username,
+            password=None if password is None else password.get_secret_value(),
+            timeout=settings.smtp_timeout_seconds,
+        )
+    except (aiosmtplib.SMTPException, OSError) as error:
+        said = str(error) or type(error).__name__
+        raise MailNotSentError(f"{mail} was not sent: {said}") from None

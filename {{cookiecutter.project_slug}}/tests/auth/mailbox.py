@@ -2,7 +2,7 @@
 app at it and read the mails as a user would, links included."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -14,12 +14,21 @@ from app.core.config import get_settings
 from tests.live_server import free_port
 
 
+async def nothing_to_deliver() -> None:
+    pass
+
+
 class Mailbox:
-    """The mails the server received, oldest first; it refuses the next `refusals` with 451."""
+    """The mails the server received, oldest first; it refuses the next `refusals` with 451.
+
+    Each read first has the app send what it has taken in to send (`deliver`, the `deliver_mail`
+    fixture), as a user's inbox would have it by then.
+    """
 
     def __init__(self) -> None:
-        self.mails: list[EmailMessage] = []
+        self.received: list[EmailMessage] = []
         self.refusals = 0
+        self.deliver: Callable[[], Awaitable[object]] = nothing_to_deliver
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.refusals:
@@ -27,15 +36,23 @@ class Mailbox:
             return "451 Try again later"
         mail = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(mail, EmailMessage)
-        self.mails.append(mail)
+        self.received.append(mail)
         return "250 OK"
 
-    def to(self, address: str) -> list[EmailMessage]:
-        return [mail for mail in self.mails if mail["To"] == address]
+    async def mails(self) -> list[EmailMessage]:
+        await self.deliver()
+        return list(self.received)
 
-    def token(self, address: str, page: str) -> str:
+    async def clear(self) -> None:
+        await self.deliver()
+        self.received.clear()
+
+    async def to(self, address: str) -> list[EmailMessage]:
+        return [mail for mail in await self.mails() if mail["To"] == address]
+
+    async def token(self, address: str, page: str) -> str:
         """The token of the link to the page in the last mail to the address."""
-        body = self.to(address)[-1].get_content()
+        body = (await self.to(address))[-1].get_content()
         found = re.search(rf"/{page}\?token=([\w-]+)", body)
         assert found is not None, body
         return found[1]
@@ -53,11 +70,16 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture
-def mailbox(smtp_server: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch) -> Mailbox:
+def mailbox(
+    smtp_server: tuple[Mailbox, int],
+    deliver_mail: Callable[[], Awaitable[object]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Mailbox:
     """The server's mailbox, empty, with the app sending to it for this test."""
     mailbox, port = smtp_server
-    mailbox.mails.clear()
+    mailbox.received.clear()
     mailbox.refusals = 0
+    mailbox.deliver = deliver_mail
     settings = get_settings()
     monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
     monkeypatch.setattr(settings, "smtp_port", port)

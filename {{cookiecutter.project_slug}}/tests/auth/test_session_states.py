@@ -75,13 +75,13 @@ class Machine:
 
     async def reset_password(self, user: str) -> None:
         email = f"{self.names[user]}@example.com"
-        mailed = len(self.mailbox.to(email))
+        mailed = len(await self.mailbox.to(email))
         await self.client.post("/auth/password-reset", json={"email": email})
-        assert len(self.mailbox.to(email)) == mailed + self.active[user]  # inactive: no mail
+        assert len(await self.mailbox.to(email)) == mailed + self.active[user]  # inactive: no mail
         if self.active[user]:
             self.passwords[user] = f"{PASSWORD} {next(_names)}"
             reset = {
-                "token": self.mailbox.token(email, "reset-password"),
+                "token": await self.mailbox.token(email, "reset-password"),
                 "new_password": self.passwords[user],
             }
             response = await self.client.post("/auth/password-reset/confirm", json=reset)

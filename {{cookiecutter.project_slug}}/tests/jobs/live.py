@@ -26,10 +26,12 @@ from tests.commands import deployment_environment
 from tests.live_server import STARTUP_SECONDS, free_port
 from tests.profile import server_missing
 
-# Fast enough for a test to see: a lost job is sent again within seconds, a failing one is retried
-# at once, and the relay runs every second.
+# Fast enough for a test to see: a lost job is sent again within seconds, so is the job of a worker
+# that died (1.5 s after its last heartbeat), a failing one is retried at once, and the relay runs
+# every second.
 FAST_JOBS = {
     "JOBS_LEASE_SECONDS": "3",
+    "JOBS_HEARTBEAT_SECONDS": "0.5",
     "JOBS_RELAY_SECONDS": "1",
     "JOBS_RETRY_SECONDS": "0.1",
     "JOBS_MAX_ATTEMPTS": "3",
@@ -98,8 +100,11 @@ def started(
     """`python -m module` (the worker or the scheduler) on this database and Redis server, with the
     FAST_JOBS settings and these over them, in an empty folder, until the block ends."""
     settings = {"JOBS_BROKER_URL": redis.url, **FAST_JOBS, **(settings or {})}
-    environment = deployment_environment({"DATABASE_URL": database_url, **settings})
     with tempfile.TemporaryDirectory() as folder:
+        # Its liveness file (app/liveness.py) in its own folder, too.
+        environment = deployment_environment(
+            {"DATABASE_URL": database_url, "TMPDIR": folder, **settings}
+        )
         log = Path(folder, "output.log")
         with log.open("wb") as output:
             process = subprocess.Popen(

@@ -5,7 +5,7 @@ A plugin (see tests/conftest.py). The live tests (tests/jobs/test_live.py) run r
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.jobs import outbox, runner
 from app.jobs.models import Job
 from tests.jobs import work
+from tests.jobs.live import Database, RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +69,24 @@ async def failing_job(db_session: AsyncSession) -> int:
     job_id = await db_session.scalar(select(Job.id).where(Job.name == work.fails.name))
     assert job_id is not None
     return job_id
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis server of the test's own (tests/jobs/live.py), stopped at its end."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def database(live_database: str) -> AsyncIterator[Database]:
+    """The live database, from outside the processes that use it."""
+    database = Database(live_database)
+    try:
+        yield database
+    finally:
+        await database.close()

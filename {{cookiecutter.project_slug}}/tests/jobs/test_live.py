@@ -5,8 +5,8 @@ tick by two schedulers, kept while Redis is down, and run once through either of
 import asyncio
 import re
 import signal
+import subprocess
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -20,29 +20,10 @@ from app.worker import BROKER_SHUTDOWN_SECONDS
 from tests import factories
 from tests.clients import live_admin_headers
 from tests.jobs import work
-from tests.jobs.live import Database, RedisServer, started, until
+from tests.jobs.live import FAST_JOBS, Database, RedisServer, started, until
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.live
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-async def database(live_database: str) -> AsyncIterator[Database]:
-    database = Database(live_database)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def new_item(database: Database, price: float) -> int:
@@ -91,26 +72,65 @@ async def test_a_job_is_sent_by_its_commit_and_never_by_a_rollback(
         assert client.llen(QUEUE) == 0
 
 
-async def test_a_killed_worker_s_job_is_delivered_again_and_changes_the_database_once(
+async def test_a_long_job_runs_once_and_a_killed_worker_s_job_runs_again_within_heartbeats(
     live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
 ) -> None:
+    """With production's lease for unstarted jobs (300 s): what brings a killed worker's job back
+    is its heartbeats stopping, and what keeps a long one from a second worker is them going on."""
     item_id, job_id, hold = await held_job(database, tmp_path)
+    settings = {"JOBS_LEASE_SECONDS": "300"}
+    beats = float(FAST_JOBS["JOBS_HEARTBEAT_SECONDS"])
 
     with (
-        started("tests.jobs.worker", live_database, redis_server) as one,
-        started("tests.jobs.worker", live_database, redis_server) as other,
-        started("app.scheduler", live_database, redis_server),
+        started("tests.jobs.worker", live_database, redis_server, settings) as one,
+        started("tests.jobs.worker", live_database, redis_server, settings) as other,
+        started("app.scheduler", live_database, redis_server, settings),
     ):
         await until(lambda: starts(tmp_path, 1), "the job started")
+        await asyncio.sleep(beats * 10)  # a live worker's job, for three times its stale window
+        held = len(list(tmp_path.glob("started-*")))
         (first,) = tmp_path.glob("started-*")
         workers = {one.process.pid: one.process, other.process.pid: other.process}
         workers[int(first.name.removeprefix("started-"))].kill()  # SIGKILL, mid-job
+        again = await until(lambda: starts(tmp_path, 2), "the job started again after the kill")
         hold.unlink()
-        waited = await until(lambda: done(database, job_id), "the job was done after the kill")
+        await until(lambda: done(database, job_id), "the job was done after the kill")
 
     runs = sorted(path.name for path in tmp_path.glob("started-*"))
-    print(f"the job ran in {runs}, done {waited:.1f} s after the kill")
+    print(f"the job ran in {runs}; started again {again:.1f} s after the kill ({beats} s beats)")
+    assert held == 1  # held for 10 heartbeats, by one worker
     assert len(runs) == 2  # in the killed worker, then in the other
+    assert await database.price(item_id) == 11
+
+
+async def test_a_job_that_kills_its_worker_fails_for_good_and_holds_back_no_other(
+    live_database: str, redis_server: RedisServer, database: Database
+) -> None:
+    """Each worker it kills is started again, as an orchestrator would, until the job is failed."""
+    item_id = await new_item(database, price=10)
+    killer = await database.store_job(work.kills_its_worker)
+    fine = await database.store_job(work.add_to_price, item_id, 1)
+    attempts = int(FAST_JOBS["JOBS_MAX_ATTEMPTS"])
+    deaths = 0
+
+    with started("app.scheduler", live_database, redis_server):
+        while deaths <= attempts:  # one more would be a job killing workers for ever
+            with started("tests.jobs.worker", live_database, redis_server) as worker:
+                await until(
+                    lambda: ended_or_failed(worker.process, database, killer),
+                    "the worker died, or the job failed for good",
+                )
+                if worker.process.poll() is None:
+                    break
+                deaths += 1
+        await until(lambda: done(database, fine), "the other job was done")
+
+    job = await database.job(killer)
+    assert job is not None
+    print(f"{deaths} workers died; attempts: {job.attempts}, error: {job.error}")
+    assert deaths == attempts
+    assert job.failed_at is not None
+    assert job.error == f"attempt {attempts}: its worker stopped before it ended"
     assert await database.price(item_id) == 11
 
 
@@ -247,6 +267,12 @@ async def test_jobs_enqueued_through_either_of_two_servers_run_once(
     assert [response.status_code for response in created] == [201] * 10
     assert len(runs) == 10, said  # one job for each item, whichever server stored it
     assert set(runs.values()) == {1}, runs  # each run by one worker, once
+
+
+async def ended_or_failed(
+    process: subprocess.Popen[bytes], database: Database, job_id: int
+) -> bool:
+    return process.poll() is not None or await failed(database, job_id)
 
 
 async def starts(folder: Path, count: int) -> bool:

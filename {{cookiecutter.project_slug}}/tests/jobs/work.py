@@ -1,8 +1,10 @@
 """Jobs that only the tests enqueue: one that fails, one whose every run shows in the database,
-and, for the live tests' workers (python -m tests.jobs.worker), one that waits to be let go."""
+and, for the live tests' workers (python -m tests.jobs.worker), one that waits to be let go and
+one that kills the worker that runs it."""
 
 import asyncio
 import os
+import signal
 
 import anyio
 from sqlalchemy import update
@@ -34,3 +36,9 @@ async def add_to_price_when_let_go(
     # Another process lets it go, by deleting the file: there is no event to wait for.
     while await anyio.Path(folder, "hold").exists():  # noqa: ASYNC110
         await asyncio.sleep(0.05)
+
+
+@job
+async def kills_its_worker(session: AsyncSession) -> None:
+    """Ends the worker process at once, as an out-of-memory kill or a crash in C would."""
+    os.kill(os.getpid(), signal.SIGKILL)
