@@ -3,7 +3,8 @@ JOBS_CONCURRENCY at once, in one process. Run as many workers as the jobs need, 
 that reach the database and Redis.
 
 On SIGTERM (or Ctrl+C) it takes no new job, gives the jobs in hand GRACEFUL_SHUTDOWN_SECONDS to
-finish, then exits; a job cut short is sent again when its lease ends (JOBS_LEASE_SECONDS).
+finish, then exits: a job still running then is rolled back, named in a warning, and runs again
+once its heartbeats have stopped (app/jobs/runner.py).
 """
 
 import logging
@@ -17,6 +18,7 @@ from app import liveness
 from app.core.config import get_settings
 from app.core.logging import configure_logging
 from app.db.session import get_engine
+from app.jobs import runner
 from app.jobs.tasks import broker_with_tasks
 {%- if cookiecutter.use_metrics or cookiecutter.use_tracing or cookiecutter.use_sentry %}
 from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry" if cookiecutter.use_sentry, "tracing" if cookiecutter.use_tracing] | select | join(", ") }}
@@ -53,6 +55,8 @@ def worker_broker() -> AsyncBroker:
 {%- endif %}
         running.push_async_callback(get_engine().dispose)
         await running.enter_async_context(liveness.beating("worker"))
+        # First as the worker stops: the jobs that outlasted the drain, named and rolled back.
+        running.push_async_callback(runner.cut_short)
 
     async def stopped(_: TaskiqState) -> None:
         await running.aclose()

@@ -14,13 +14,11 @@ JOBS_MAX_ATTEMPTS, kept as failed, with one error logged.
 
 import asyncio
 import logging
-import os
-import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,9 +36,10 @@ from app.observability import metrics
 
 # Heartbeats missed before a running job counts as abandoned by its worker.
 STALE_HEARTBEATS = 3
-WORKER = f"{socket.gethostname()} pid {os.getpid()}"
 
 logger = logging.getLogger(__name__)
+# The tasks running jobs in this process (cut_short).
+_in_hand: set[asyncio.Task[Any]] = set()
 
 
 def stale_after() -> timedelta:
@@ -49,14 +48,16 @@ def stale_after() -> timedelta:
 
 async def run(job_id: int, sessions: async_sessionmaker[AsyncSession]) -> str:
     """Run the job with this id, unless it is done, failed for good, or running elsewhere; say
-    which of `done`, `retried`, `failed` or `skipped` (done, failed or running elsewhere before,
-    or finished meanwhile elsewhere)."""
+    which of `done`, `retried`, `failed`, `skipped` (done, failed or running elsewhere before, or
+    finished meanwhile elsewhere) or `cut short` (by the worker's shutdown)."""
     async with sessions() as session:
         claimed = await _claim(session, job_id)
         if isinstance(claimed, str):
             return claimed
         name, arguments, context, attempt = claimed
         started = time.perf_counter()
+        in_hand = cast(asyncio.Task[Any], asyncio.current_task())  # a coroutine runs in one
+        _in_hand.add(in_hand)
         with carried(name, context):
             try:
                 work = WORK.get(name)
@@ -73,16 +74,39 @@ async def run(job_id: int, sessions: async_sessionmaker[AsyncSession]) -> str:
                 else:
                     await session.commit()
                     outcome = "done"
+            except asyncio.CancelledError:  # by cut_short(), as its worker stops
+                await session.rollback()
+                outcome = "cut short"
             except Exception as error:
                 await session.rollback()
                 outcome = await _failed(session, job_id, name, attempt, error)
+            finally:
+                _in_hand.discard(in_hand)
             seconds = time.perf_counter() - started
-            logger.info("Job %s (%d): %s in %.3f s", name, job_id, outcome, seconds)
+            if outcome == "cut short":
+                logger.warning(
+                    "Job %s (%d) was cut short by its worker's shutdown after %.3f s: it runs"
+                    " again once its heartbeats have stopped",
+                    name,
+                    job_id,
+                    seconds,
+                )
+            else:
+                logger.info("Job %s (%d): %s in %.3f s", name, job_id, outcome, seconds)
 {%- if cookiecutter.use_metrics %}
         metrics.JOBS.labels(name, outcome).inc()
         metrics.JOB_DURATION.labels(name).observe(seconds)
 {%- endif %}
         return outcome
+
+
+async def cut_short() -> None:
+    """End the jobs in hand, each rolled back and named in one warning: what a worker that is
+    stopping does with those that outlasted its drain. They run again once their heartbeats
+    have stopped."""
+    for running in _in_hand:
+        running.cancel()
+    await asyncio.gather(*_in_hand, return_exceptions=True)
 
 
 async def _claim(

@@ -157,6 +157,30 @@ async def test_sigterm_lets_the_job_in_hand_finish(
     assert len(list(tmp_path.glob("started-*"))) == 1
 
 
+async def test_sigterm_names_a_job_that_outlasts_the_drain_which_then_runs_again(
+    live_database: str, redis_server: RedisServer, database: Database, tmp_path: Path
+) -> None:
+    item_id, job_id, hold = await held_job(database, tmp_path)
+    drain = {"GRACEFUL_SHUTDOWN_SECONDS": "1"}
+
+    with started("app.scheduler", live_database, redis_server):
+        with started("tests.jobs.worker", live_database, redis_server, drain) as worker:
+            await until(lambda: starts(tmp_path, 1), "the job started")
+            worker.process.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.to_thread(worker.process.wait, 60)
+        hold.unlink()
+        with started("tests.jobs.worker", live_database, redis_server):
+            await until(lambda: done(database, job_id), "the job was done by the next worker")
+
+    said = [line for line in worker.output().splitlines() if "cut short" in line]
+    print(said)
+    assert exit_code == 0, worker.output()
+    assert len(said) == 1, worker.output()
+    assert f"({job_id}) was cut short by its worker's shutdown" in said[0]
+    assert "Traceback" not in worker.output()
+    assert await database.price(item_id) == 11  # its first run's writes were never committed
+
+
 async def test_a_failing_job_is_retried_then_kept_as_failed_and_blocks_no_other(
     live_database: str, redis_server: RedisServer, database: Database
 ) -> None:
