@@ -27,6 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from tests import postgres, redis_server
 from tests.git_projects import GIT_IDENTITY, cruft, cruft_create, git, has_commit, template_copy
+from tests.processes import free_port
 from tests.rendering import (
     QUICK,
     TEMPLATE_DIR,
@@ -54,6 +55,16 @@ UPGRADES = [
         ("sqlite", "postgresql"),
         ("none", "jwt") if index % 2 == 0 else ("jwt", "none"),
         strict=True,
+    )
+]
+# Projects made from main between releases, whose answers a release did not have yet: the
+# background jobs, with jobs pending when they update (their items' jobs, never sent: no broker
+# answers the writes).
+BETWEEN_RELEASES = [
+    (
+        "main at 0259561",
+        "0259561",
+        {"database": "postgresql", "auth": "jwt", "use_alembic": True, "background_jobs": "taskiq"},
     )
 ]
 # Each table's rows, in key order, as column -> value.
@@ -105,8 +116,11 @@ def test_a_released_revision_stays_as_released(version: str, commit: str) -> Non
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("version", "commit", "answers"),
-    UPGRADES,
-    ids=[f"{version}-{combination_id(answers)}" for version, _, answers in UPGRADES],
+    UPGRADES + BETWEEN_RELEASES,
+    ids=[
+        f"{version}-{combination_id(answers)}"
+        for version, _, answers in UPGRADES + BETWEEN_RELEASES
+    ],
 )
 def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_and_edits(
     version: str,
@@ -131,7 +145,11 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
 
     with databases(answers["database"], tmp_path, servers) as (live, new):
         # The release's own settings: an old project has no .env, and its code read no other.
-        settings = {"DATABASE_URL": live, "SECRET_KEY": secrets.token_hex(32)}
+        settings = {
+            "DATABASE_URL": live,
+            "SECRET_KEY": secrets.token_hex(32),
+            "JOBS_BROKER_URL": f"redis://127.0.0.1:{free_port()}/0",  # none: the jobs stay
+        }
         alembic = [sys.executable, "-m", "alembic"]
         assert_succeeds([*alembic, "upgrade", "head"], project, env=settings)
         writer = [sys.executable, str(Path(__file__).parent / "write_through_api.py")]
@@ -180,6 +198,8 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
     # defaults.
     assert as_then(rows_now, schema_then) == rows_then
     assert rows_now["items"], "the API wrote no items"
+    if answers.get("background_jobs") == "taskiq":
+        assert len(rows_now["jobs"]) == len(rows_now["items"])  # one pending job for each
     if "role" in rows_now["users"][0]:  # jwt's roles and states, since 0006
         assert {(row["role"], bool(row["is_active"])) for row in rows_now["users"]} == {
             ("user", True)

@@ -149,9 +149,13 @@ class Database:
         async with AsyncSession(self.engine, expire_on_commit=False) as session:
             return await session.get(Job, job_id)
 
-    async def jobs_left(self) -> int:
+    async def jobs_left(self, work: Work[...] | None = None) -> int:
+        """The jobs in the table: all, or those of this work."""
+        query = select(func.count()).select_from(Job)
+        if work is not None:
+            query = query.where(Job.name == work.name)
         async with AsyncSession(self.engine, expire_on_commit=False) as session:
-            return await session.scalar(select(func.count()).select_from(Job)) or 0
+            return await session.scalar(query) or 0
 
     async def price(self, item_id: int) -> float:
         async with AsyncSession(self.engine, expire_on_commit=False) as session:

@@ -14,7 +14,8 @@ import pytest
 from redis import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.jobs import broker, outbox
+from app.items.jobs import item_created
+from app.jobs import Work, broker, outbox
 from app.jobs.broker import QUEUE
 from app.worker import BROKER_SHUTDOWN_SECONDS
 from tests import factories
@@ -247,9 +248,13 @@ async def test_jobs_enqueued_while_redis_is_down_are_answered_and_run_once_it_is
                 (await client.post("/items/", json={"name": f"Lamp {n}", "price": 1})).status_code
                 for n in range(20)
             ]
-            left_while_down = await database.jobs_left()
+            # The items' jobs: the admin's sign-up may have a mail's job, sent before the outage
+            # and lost with Redis's memory, which waits for its lease.
+            left_while_down = await database.jobs_left(item_created)
             redis_server.start()
-            waited = await until(lambda: none_left(database), "every job was run")
+            waited = await until(
+                lambda: none_left(database, item_created), "every item's job was run"
+            )
 
     # One warning from each process, when the outage began (the worker and the scheduler may miss
     # it between two looks), none per request, and no traceback.
@@ -316,8 +321,8 @@ async def priced(database: Database, item_id: int, price: float) -> bool:
     return await database.price(item_id) == price
 
 
-async def none_left(database: Database) -> bool:
-    return await database.jobs_left() == 0
+async def none_left(database: Database, work: Work[...] | None = None) -> bool:
+    return await database.jobs_left(work) == 0
 
 
 async def queued(client: Redis, count: int) -> bool:
