@@ -156,9 +156,11 @@ def drift(project: Path, resources: list[Resource]) -> list[str]:
     if "PUBLIC_URL" in config and urlsplit(config["PUBLIC_URL"]).hostname not in hosts:
         problems.append(f"PUBLIC_URL, where mailed links lead, is none of the Ingress's {hosts}")
     for resource in resources:
+        if resource["kind"] != "Deployment":
+            continue
         for container in containers(resource):
             probe = container.get("livenessProbe", {}).get("exec", {}).get("command")
-            if probe is not None and probe[-1] not in container["command"]:
+            if probe is not None and f"app.{probe[-1]}" not in container["command"]:
                 problems.append(f"{container['name']}'s liveness probe asks about {probe[-1]}")
     if config["WEB_CONCURRENCY"] != "1":
         problems.append("a pod runs more than one server process")

@@ -255,7 +255,7 @@ def test_compose_profiles_show_the_metrics_and_the_traces(rendered: tuple[Answer
         (job,) = scraping["scrape_configs"]
         # The app's, and a worker's, on the port that compose gives it.
         workers = ["worker:9100"] if answers["background_jobs"] == "taskiq" else []
-        assert job["static_configs"] == [{"targets": ["app:8000", *workers]}]
+        assert job["static_configs"] == [{"targets": ["app:${PORT:-8000}", *workers]}]
         if workers:
             assert services["worker"]["environment"]["METRICS_PORT"] == 9100
         assert "metrics_path" not in job  # the default, /metrics

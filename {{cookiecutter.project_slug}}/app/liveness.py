@@ -29,11 +29,12 @@ def alive_file(process: str) -> Path:
 async def beating(process: str) -> AsyncIterator[None]:
     """While the block runs, touch the process's file every ALIVE_SECONDS; remove it at the end."""
     path = alive_file(process)
+    path.touch()
 
     async def beat() -> None:
         while True:
-            path.touch()
             await asyncio.sleep(ALIVE_SECONDS)
+            path.touch()
 
     task = asyncio.create_task(beat())
     try:

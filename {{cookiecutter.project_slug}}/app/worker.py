@@ -44,6 +44,7 @@ def worker_broker() -> AsyncBroker:
     async def started(_: TaskiqState) -> None:
         settings = get_settings()
         configure_logging(settings)
+        await running.enter_async_context(liveness.beating("worker"))
 {%- if cookiecutter.use_sentry %}
         sentry.start(settings)
 {%- endif %}
@@ -54,7 +55,6 @@ def worker_broker() -> AsyncBroker:
         await running.enter_async_context(metrics.serving(settings))
 {%- endif %}
         running.push_async_callback(get_engine().dispose)
-        await running.enter_async_context(liveness.beating("worker"))
         # First as the worker stops: the jobs that outlasted the drain, named and rolled back.
         running.push_async_callback(runner.cut_short)
 

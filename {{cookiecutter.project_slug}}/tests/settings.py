@@ -46,6 +46,13 @@ NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }
 pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
+{%- if cookiecutter.background_jobs == "taskiq" %}
+
+# No broker: the tests keep what a commit sends (tests/jobs/plugin.py), and the servers they start
+# send nowhere (one warning each), unless a test gives them a Redis server of its own
+# (tests/jobs/live.py): never to a Redis server that a developer's own worker reads.
+os.environ["JOBS_BROKER_URL"] = "unix:///nonexistent/jobs-broker.sock"
+{%- endif %}
 {%- if cookiecutter.use_tracing %}
 
 # OpenTelemetry's SDK reads variables of its own beyond the settings' (with OTEL_SDK_DISABLED a

@@ -2,7 +2,7 @@
 app at it and read the mails as a user would, links included."""
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -70,12 +70,13 @@ def smtp_server() -> Iterator[tuple[Mailbox, int]]:
 
 
 @pytest.fixture
-def mailbox(
+async def mailbox(
     smtp_server: tuple[Mailbox, int],
     deliver_mail: Callable[[], Awaitable[object]],
     monkeypatch: pytest.MonkeyPatch,
-) -> Mailbox:
-    """The server's mailbox, empty, with the app sending to it for this test."""
+) -> AsyncIterator[Mailbox]:
+    """The server's mailbox, empty, with the app sending to it for this test, and nothing left to
+    send after it: no mail of this test's arrives in another's."""
     mailbox, port = smtp_server
     mailbox.received.clear()
     mailbox.refusals = 0
@@ -84,4 +85,5 @@ def mailbox(
     monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
     monkeypatch.setattr(settings, "smtp_port", port)
     monkeypatch.setattr(settings, "smtp_security", "none")
-    return mailbox
+    yield mailbox
+    await deliver_mail()
