@@ -107,24 +107,26 @@ async def test_a_long_job_runs_once_and_a_killed_worker_s_job_runs_again_within_
 async def test_a_job_that_kills_its_worker_fails_for_good_and_holds_back_no_other(
     live_database: str, redis_server: RedisServer, database: Database
 ) -> None:
-    """Each worker it kills is started again, as an orchestrator would, until the job is failed."""
+    """Each worker it kills is started again, as an orchestrator would, until the job is failed.
+    A worker runs one job at a time: the other job is never in hand when one dies."""
     item_id = await new_item(database, price=10)
     killer = await database.store_job(work.kills_its_worker)
     fine = await database.store_job(work.add_to_price, item_id, 1)
     attempts = int(FAST_JOBS["JOBS_MAX_ATTEMPTS"])
+    one_at_a_time = {"JOBS_CONCURRENCY": "1"}
     deaths = 0
 
     with started("app.scheduler", live_database, redis_server):
         while deaths <= attempts:  # one more would be a job killing workers for ever
-            with started("tests.jobs.worker", live_database, redis_server) as worker:
+            with started("tests.jobs.worker", live_database, redis_server, one_at_a_time) as worker:
                 await until(
                     lambda: ended_or_failed(worker.process, database, killer),
                     "the worker died, or the job failed for good",
                 )
-                if worker.process.poll() is None:
+                if worker.process.poll() is None:  # failed for good: this worker lives on
+                    await until(lambda: done(database, fine), "the other job was done")
                     break
                 deaths += 1
-        await until(lambda: done(database, fine), "the other job was done")
 
     job = await database.job(killer)
     assert job is not None
