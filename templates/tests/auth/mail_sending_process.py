@@ -77,7 +77,7 @@ async def test_a_mail_on_its_way_at_shutdown_gets_the_smtp_timeout_then_one_line
     monkeypatch.setattr(settings, "smtp_host", "127.0.0.1")
     monkeypatch.setattr(settings, "smtp_port", hanging_smtp_server)
     monkeypatch.setattr(settings, "smtp_security", "none")
-    monkeypatch.setattr(settings, "smtp_timeout_seconds", 0.5)
+    monkeypatch.setattr(settings, "smtp_timeout_seconds", 0.2)
 
     user_id = await sign_up(anonymous_client, "ann")
     started = time.perf_counter()

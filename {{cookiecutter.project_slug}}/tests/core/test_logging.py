@@ -43,7 +43,7 @@ async def test_a_request_is_timed_and_logged_as_its_response_ends_not_after_its_
     log_lines: LogLines,
 ) -> None:
     served = create_app(get_settings())
-    background_seconds = 0.5
+    background_seconds = 0.1
     logged_before_the_work_ended = []
 
     @served.get("/answers-then-works")
