@@ -1,11 +1,11 @@
-"""Account mails, sent by the API process itself, after the response: a slow or failing mail
-server never delays a request.
+"""Account mails, sent by the API process itself, out of the request that asks for one: a slow
+or failing mail server never delays a request.
 
 A mail is tried SEND_ATTEMPTS times, SECONDS_BETWEEN_ATTEMPTS apart, then given up with one error
 (which Sentry, where the project has it, reports). On shutdown the mails on their way get at most
 SMTP_TIMEOUT_SECONDS more, then each that did not go is one error line. Mails live in memory
 only: a process that dies with one on its way loses it. A project with background jobs sends them
-as jobs, which outlive both.
+as jobs, which a restart does not lose.
 """
 
 import asyncio
