@@ -49,3 +49,24 @@ def test_benchmark_reports_whole_run_and_median_cost_per_test(
         f"whole run per test, SQLite, ours against the lessons' conftest (bench/bench.py, 100 "
         f"tests, one round, beside this run's other tests): {wall} ms, {wall_ratio}",
     )
+
+
+def test_suite_timings_report_every_figure_of_a_render(
+    record_property: Callable[[str, object], None],
+) -> None:
+    output = assert_succeeds(
+        [sys.executable, "bench/suites.py", "--only", "emptiest", "--no-thorough"], TEMPLATE_DIR
+    )
+
+    (row,) = [line for line in output.splitlines() if line.startswith("| emptiest |")]
+    first, collection, quick, thorough, import_app = [cell.strip() for cell in row.split("|")[2:-1]]
+    assert float(first) > 0
+    assert float(quick) > float(collection) > 0
+    assert thorough == "-"
+    assert 0 < float(import_app) < float(collection)
+    assert re.search(r"^    \d+\.\d+s (call|setup|teardown) +tests/", output, re.MULTILINE)
+    record_property(
+        "figure",
+        f"the emptiest render's suite (bench/suites.py, beside this run's other tests): first "
+        f"quick run {first} s, collection {collection} s, quick run {quick} s",
+    )
