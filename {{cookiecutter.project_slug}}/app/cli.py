@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import getpass
 import sys
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
@@ -22,8 +23,25 @@ from app.users.schemas import UserCreate
 NO_ANSWER = (EOFError, KeyboardInterrupt)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's, whose refusals never repeat an argument they refuse: it may be a password
+    (`--password secret`). Nor does it take a prefix of an option for the option."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs, allow_abbrev=False)
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            message = (
+                "unrecognized arguments (not shown: one may be a password). The password is "
+                "asked for, or read from standard input with --password-stdin"
+            )
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    commands = argparse.ArgumentParser(prog="python -m app.cli")
+    commands = Parser(prog="python -m app.cli")
     chosen = commands.add_subparsers(dest="command", required=True)
     create_admin = chosen.add_parser("create-admin", help="create a user with the admin role")
     create_admin.add_argument("username")

@@ -99,3 +99,19 @@ def test_a_refused_admin_is_one_line_before_any_database(
     assert len(str(refusal.value).splitlines()) == 1
     assert "one password" not in str(refusal.value)
     assert PASSWORD not in str(refusal.value)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--password", "MySecret1"], ["--password=MySecret1"], ["--pass", "MySecret1"], ["MySecret1"]],
+)
+def test_a_password_as_an_argument_is_refused_and_never_shown(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["create-admin", "ann", "ann@example.com", *arguments])
+
+    said = capsys.readouterr()
+    assert exited.value.code == 2
+    assert "MySecret1" not in said.out + said.err
+    assert "not shown: one may be a password" in said.err
