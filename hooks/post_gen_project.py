@@ -98,7 +98,10 @@ def next_steps(context: dict[str, object], root: Path) -> str:
     """What to run next, for these answers: install, migrate, serve and test."""
     steps = [
         (f"cd {root}", ""),
-        ("git init", "a repository: the pre-commit hooks and cruft updates work in one"),
+        (
+            "git init && git add -A",
+            "a repository, its files staged: the pre-commit hooks check what git tracks",
+        ),
         ("uv sync", "install (pip install uv first, if need be)"),
     ]
     if context["database"] == "postgresql":

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.pythons import RUNNING
-from tests.rendering import QUICK, assert_succeeds, render
+from tests.rendering import QUICK, assert_succeeds, choices, chosen_options, load_hook, render
 
 pytestmark = pytest.mark.slow
 
@@ -21,14 +21,14 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path) -> None:
     # environment, as on a user's machine that has that Python.
     project = render(tmp_path, {"python_version": RUNNING})
     uv = [sys.executable, "-m", "uv"]
-    git = ["git", "-c", "init.defaultBranch=main"]
 
     assert_succeeds([*uv, "sync", "--python", sys.executable], project)
     output = assert_succeeds(
         [*uv, "run", "--no-sync", "pytest", "-q", "-n", "2"], project, env=QUICK
     )
-    assert_succeeds([*git, "init", "-q"], project)
-    assert_succeeds([*git, "add", "--all"], project)  # pre-commit checks the files git knows
+    # The repository as the printed steps make it.
+    (step,) = [line for line in printed_steps(project) if line.startswith("git init")]
+    assert_succeeds(["sh", "-c", step], project, env={"GIT_CONFIG_PARAMETERS": DEFAULT_BRANCH})
     hooks = assert_succeeds(
         [*uv, "run", "--no-sync", "pre-commit", "run", "--all-files"],
         project,
@@ -38,6 +38,17 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path) -> None:
     assert (project / "uv.lock").is_file()
     assert " passed" in output.strip().splitlines()[-1]
     assert [line.rsplit(".", 1)[-1] for line in hooks.splitlines()] == ["Passed"] * 4
+
+
+DEFAULT_BRANCH = "'init.defaultBranch=main'"
+
+
+def printed_steps(project: Path) -> list[str]:
+    """The commands that the post-generation hook prints after rendering this project."""
+    defaults = {option: choices(option)[0] for option in chosen_options()}
+    context = {**defaults, "project_slug": project.name}
+    text = load_hook("post_gen_project").next_steps(context, project)
+    return [line.split("  #")[0].strip() for line in text.splitlines()[2:]]
 
 
 def test_pip_install_then_pytest(tmp_path: Path) -> None:
