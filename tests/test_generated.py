@@ -294,14 +294,22 @@ def test_postgresql_suite_without_a_server_stops_with_one_message(tmp_path: Path
     assert "passed" not in output
 
 
-def test_postgresql_suite_with_a_wrong_password_says_so_in_one_message(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given", [True, False], ids=["TEST_DATABASE_URL", "the default"])
+def test_postgresql_suite_with_a_wrong_password_says_so_and_whence_in_one_message(
+    given: bool, tmp_path: Path
+) -> None:
+    """Given TEST_DATABASE_URL with a wrong password; or not given it, on a server (this run's, on
+    localhost:5432) that refuses the password that the render's .env made."""
+    server = make_url(postgres.server_url())
+    if not given and (server.host, server.port) not in {("127.0.0.1", 5432), ("localhost", 5432)}:
+        pytest.skip(f"the tests' default server is localhost:5432, not this run's {server.host}")
     project = render(tmp_path, {"database": "postgresql"})
-    wrong_password = make_url(postgres.server_url()).set(password="not-the-password")
+    wrong_password = server.set(password="not-the-password").render_as_string(hide_password=False)
 
     result = run(
         [*tool("pytest"), "-q", "-p", "no:cacheprovider", "-n", "2"],
         project,
-        env={"TEST_DATABASE_URL": wrong_password.render_as_string(hide_password=False)},
+        env={"TEST_DATABASE_URL": wrong_password if given else ""},
         timeout=60,
     )
 
@@ -310,6 +318,10 @@ def test_postgresql_suite_with_a_wrong_password_says_so_in_one_message(tmp_path:
     assert output.count("refused the connection: password authentication failed") == 1
     assert "No PostgreSQL server answers" not in output
     assert "not-the-password" not in output
+    if given:
+        assert "The URL is TEST_DATABASE_URL: " in output
+    else:
+        assert "The URL is the tests' default, without TEST_DATABASE_URL" in output
 
 
 def test_postgresql_suite_interrupted_by_ctrl_c_leaves_no_database(tmp_path: Path) -> None:

@@ -30,6 +30,13 @@ SERVER_URL = make_url(
     os.environ.get("TEST_DATABASE_URL")
     or f"postgresql+asyncpg://postgres:{_PASSWORD}@localhost:5432/postgres"
 )
+# Where that URL came from, for the messages that say it did not work.
+URL_SOURCE = (
+    "TEST_DATABASE_URL"
+    if os.environ.get("TEST_DATABASE_URL")
+    else "the tests' default, without TEST_DATABASE_URL (the postgres user on localhost, with "
+    "POSTGRES_PASSWORD from .env)"
+)
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 DATABASE_NAME = "{{ cookiecutter.project_slug }}_test" + (f"_{_WORKER}" if _WORKER else "")
 TEST_DATABASE_URL = SERVER_URL.set(database=DATABASE_NAME).render_as_string(hide_password=False)
@@ -74,7 +81,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         _on_server("SELECT 1")
     except (OSError, TimeoutError) as exc:
         raise pytest.UsageError(
-            f"No PostgreSQL server answers at {server} ({exc}).\n"
+            f"No PostgreSQL server answers at {server}, from {URL_SOURCE} ({exc}).\n"
             "Start one with `docker compose up -d db`, or point TEST_DATABASE_URL at a server the "
             "tests may create databases on, e.g.\n"
             "TEST_DATABASE_URL=postgresql+asyncpg://user:password@host:5432/postgres uv run pytest"
@@ -83,7 +90,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         # The server answered, and said no: a wrong password or user, or a missing database.
         raise pytest.UsageError(
             f"The PostgreSQL server at {server} refused the connection: {reason(exc)}.\n"
-            "Check the user, password and database that TEST_DATABASE_URL names."
+            f"The URL is {URL_SOURCE}: set TEST_DATABASE_URL to a user, password and database "
+            "of that server, e.g.\n"
+            "TEST_DATABASE_URL=postgresql+asyncpg://user:password@host:5432/postgres uv run pytest"
         ) from None
 
 

@@ -281,3 +281,24 @@ async def test_an_unreachable_database_is_one_line_naming_it_and_how_to_create_i
     assert problem.endswith(how_to_create(MISSING_DATABASE_URL))
     assert len(problem.splitlines()) == 1
     assert no_error is None
+{%- if cookiecutter.database == "postgresql" %}
+
+
+async def test_a_refused_password_is_said_so_not_that_the_database_is_missing() -> None:
+    url = make_url(MISSING_DATABASE_URL).set(password="not-the-password")
+    wrong = url.render_as_string(hide_password=False)
+    engine = create_async_engine(wrong, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine) as session:
+            error = await database_check(session, seconds=5)
+    finally:
+        await engine.dispose()
+    if error is None:
+        pytest.skip("the server takes any password (trust): a refusal cannot be tried on it")
+
+    problem = unreachable(wrong, error)
+
+    assert f"The server refused the user {url.username} or its password" in problem
+    assert "createdb" not in problem
+    assert "not-the-password" not in problem
+{%- endif %}

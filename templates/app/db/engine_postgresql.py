@@ -75,6 +75,10 @@ def lock_the_schema(connection: Connection) -> None:
         connection.execute(select(func.pg_advisory_xact_lock(SCHEMA_LOCK)))
 
 
+# What the server answers when it refuses the user or the password (SQLSTATE): no database to make.
+REFUSED_LOGIN = frozenset({"28P01", "28000"})
+
+
 def how_to_create(url: str) -> str:
     """How to make the database that url names, for a one-line error."""
     parts = make_url(url)
@@ -82,3 +86,12 @@ def how_to_create(url: str) -> str:
         f"Create it with `createdb -h {parts.host} -p {parts.port or 5432} -U {parts.username} "
         f"{parts.database}`, start its server, or point DATABASE_URL at another."
     )
+
+
+def what_to_do(url: str, error: BaseException) -> str:
+    """What to do about the error that reaching the database at url raised, for a one-line error:
+    mend the user or the password the server refused, or else create the database."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) in REFUSED_LOGIN:
+        user = make_url(url).username
+        return f"The server refused the user {user} or its password: mend them in DATABASE_URL."
+    return how_to_create(url)

@@ -68,3 +68,9 @@ def how_to_create(url: str) -> str:
         f"SQLite creates {make_url(url).database} on first use if its folder exists and may be "
         "written: create the folder, or point DATABASE_URL elsewhere."
     )
+
+
+def what_to_do(url: str, error: BaseException) -> str:
+    """What to do about the error that reaching the database at url raised, for a one-line
+    error: a file has no login to refuse, so make its folder."""
+    return how_to_create(url)

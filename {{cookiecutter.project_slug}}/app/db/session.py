@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.config import get_settings
-from app.db.engine import create_engine, for_reads, how_to_create
+from app.db.engine import create_engine, for_reads, what_to_do
 
 # What connecting can raise: the driver's OSError (no server), or its refusal, wrapped.
 CONNECTION_ERRORS = (OSError, SQLAlchemyError)
@@ -61,9 +61,9 @@ def reason(error: BaseException) -> str:
 
 
 def unreachable(url: str, error: BaseException) -> str:
-    """One line: which database, why it cannot be reached, and how to create it."""
+    """One line: which database, why it cannot be reached, and what to do about it."""
     shown = make_url(url).render_as_string(hide_password=True)
-    return f"Cannot reach the database at {shown}: {reason(error)}. {how_to_create(url)}"
+    return f"Cannot reach the database at {shown}: {reason(error)}. {what_to_do(url, error)}"
 
 
 async def database_check(session: AsyncSession, seconds: float) -> Exception | None:
