@@ -268,6 +268,24 @@ def test_compose_profiles_show_the_metrics_and_the_traces(rendered: tuple[Answer
         assert "DATABASE_URL" in services["app"]["environment"]
 
 
+def test_every_image_is_kept_current_by_a_tool_that_reads_it(
+    rendered: tuple[Answers, Path],
+) -> None:
+    """Dependabot reads the Dockerfile's FROM lines (not `COPY --from=<image>`) and compose.yaml's
+    images, each in an ecosystem of its own; without GitHub, nothing proposes updates."""
+    answers, project = rendered
+    if not (answers["use_docker"] and answers["ci"] == "github"):
+        return
+    dockerfile = (project / "Dockerfile").read_text()
+    stages = set(re.findall(r"^FROM \S+ AS (\w+)$", dockerfile, re.MULTILINE))
+    copied_from = set(re.findall(r"^COPY --from=(\S+)", dockerfile, re.MULTILINE))
+    dependabot = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
+    ecosystems = {update["package-ecosystem"] for update in dependabot["updates"]}
+
+    assert copied_from <= stages  # no image that only a COPY names
+    assert {"docker", "docker-compose"} <= ecosystems
+
+
 def test_ci_runs_the_redis_tests(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
     if answers["ci"] == "github":
