@@ -1,3 +1,4 @@
+import time
 import uuid
 from pathlib import Path
 
@@ -163,17 +164,24 @@ def test_a_folder_for_the_workers_in_dotenv_alone_is_refused(
 
 @pytest.mark.live
 def test_several_worker_processes_are_scraped_as_one(live_database: str, tmp_path: Path) -> None:
+    """GET /health/ready, which nothing else asks for (the start-up waits on /health)."""
     settings = {"WEB_CONCURRENCY": "2", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     with server_process("app.server", live_database, settings) as (_, base_url):
-        before = parse(httpx.get(f"{base_url}/metrics").text)
         for _ in range(40):  # a connection each, so that both workers take some
-            assert httpx.get(f"{base_url}/health").status_code == 200
-        scrapes = [parse(httpx.get(f"{base_url}/metrics").text) for _ in range(10)]
+            assert httpx.get(f"{base_url}/health/ready").status_code == 200
+        # A worker counts a request as its answer ends, which another process may scrape first.
+        deadline = time.monotonic() + 10
+        while ready_requests(base_url) < 40 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        counted = [ready_requests(base_url) for _ in range(10)]
 
-    health = [requests_for(scrape, "/health", "200") for scrape in scrapes]
-    assert health == [requests_for(before, "/health", "200") + 40] * 10
+    assert counted == [40] * 10
     workers = {path.stem.rsplit("_", 1)[-1] for path in tmp_path.glob("counter_*.db")}
     assert len(workers) == 2
+
+
+def ready_requests(base_url: str) -> float:
+    return requests_for(parse(httpx.get(f"{base_url}/metrics").text), "/health/ready", "200")
 {%- if cookiecutter.background_jobs == "taskiq" %}
 
 
