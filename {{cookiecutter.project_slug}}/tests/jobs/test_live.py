@@ -112,13 +112,13 @@ async def test_a_job_that_kills_its_worker_fails_for_good_and_holds_back_no_othe
     item_id = await new_item(database, price=10)
     killer = await database.store_job(work.kills_its_worker)
     fine = await database.store_job(work.add_to_price, item_id, 1)
-    attempts = int(FAST_JOBS["JOBS_MAX_ATTEMPTS"])
-    one_at_a_time = {"JOBS_CONCURRENCY": "1"}
+    attempts = 2  # each a worker started and killed
+    settings = {"JOBS_CONCURRENCY": "1", "JOBS_MAX_ATTEMPTS": str(attempts)}
     deaths = 0
 
-    with started("app.scheduler", live_database, redis_server):
+    with started("app.scheduler", live_database, redis_server, settings):
         while deaths <= attempts:  # one more would be a job killing workers for ever
-            with started("tests.jobs.worker", live_database, redis_server, one_at_a_time) as worker:
+            with started("tests.jobs.worker", live_database, redis_server, settings) as worker:
                 await until(
                     lambda: ended_or_failed(worker.process, database, killer),
                     "the worker died, or the job failed for good",
