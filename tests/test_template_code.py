@@ -32,9 +32,8 @@ JINJA_IF_CEILINGS = {
     "app/core/config.py": 8,
     # The one list of models: an import and a line of `__all__` for each answer with tables.
     "app/models.py": 4,
-    # The worker's start-up: the instrumentation of every answer that has any, as in app/main.py;
-    # the modules of the answers that have jobs.
-    "app/worker.py": 5,
+    # The worker's start-up: the instrumentation of every answer that has any, as in app/main.py.
+    "app/worker.py": 4,
 }
 JINJA_IF = re.compile(r"\{%-?\s*if\b")
 

@@ -14,9 +14,9 @@ from app.auth import mailing
 from app.auth.models import AccountToken
 from app.core.config import get_settings
 from app.jobs.models import Job
-from tests.auth.accounts import PASSWORD, sign_up
+from tests.auth.accounts import sign_up
 from tests.auth.mailbox import Mailbox
-from tests.jobs.live import Database, RedisServer, started, until
+from tests.jobs.live import Database, RedisServer, none_left, started, until
 from tests.jobs.plugin import RunJobs
 from tests.live_server import free_port, live_server
 
@@ -102,12 +102,11 @@ async def test_mails_outlive_refusals_and_restarts_and_arrive_once_each(
         "JOBS_MAX_ATTEMPTS": "10",
     }
     users = ["ann", "bob", "cid"]
-    async with httpx.AsyncClient(timeout=30) as client:
+    for served in (users[:2], users[2:]):  # the API restarted between them
         with live_server(live_database, settings) as base_url:
-            for user in users[:2]:
-                await signed_up(client, base_url, user)
-        with live_server(live_database, settings) as base_url:
-            await signed_up(client, base_url, users[2])
+            async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
+                for user in served:
+                    await sign_up(client, user)
     pending = await database.jobs_left()
 
     with started("app.scheduler", live_database, redis_server, settings):
@@ -124,19 +123,9 @@ async def test_mails_outlive_refusals_and_restarts_and_arrive_once_each(
     assert arrived == [f"{user}@example.com" for user in users]
 
 
-async def signed_up(client: AsyncClient, base_url: str, username: str) -> None:
-    account = {"username": username, "email": f"{username}@example.com", "password": PASSWORD}
-    response = await client.post(f"{base_url}/users/", json=account)
-    assert response.status_code == 201, response.text
-
-
 async def refused(mailbox: Mailbox) -> bool:
     return mailbox.refusals == 0
 
 
 async def all_mailed(mailbox: Mailbox, users: list[str]) -> bool:
     return {str(mail["To"]) for mail in mailbox.received} == {f"{u}@example.com" for u in users}
-
-
-async def none_left(database: Database) -> bool:
-    return await database.jobs_left() == 0

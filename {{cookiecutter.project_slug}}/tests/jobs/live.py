@@ -172,3 +172,8 @@ async def until(condition: Callable[[], Awaitable[bool]], what: str) -> float:
             raise AssertionError(f"not within {WAIT_SECONDS} s: {what}")
         await asyncio.sleep(0.05)
     return time.monotonic() - started_at
+
+
+async def none_left(database: Database, work: Work[...] | None = None) -> bool:
+    """Whether no job is left in the table: none at all, or none of this work."""
+    return await database.jobs_left(work) == 0

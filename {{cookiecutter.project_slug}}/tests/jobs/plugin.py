@@ -1,7 +1,9 @@
 """The jobs in the tests: what a commit sends stays here instead of going to Redis, and a test runs
 the jobs it made in-process, on its own session, inside its own transaction: none outlives it.
 
-A plugin (see tests/conftest.py). The live tests (tests/jobs/test_live.py) run real workers.
+A plugin (see tests/conftest.py). The live tests (tests/jobs/test_live.py, and the mails' in
+renders with accounts) run real workers, on a Redis server of their own (`redis_server`), and read
+the live database from outside them (`database`).
 """
 
 import asyncio

@@ -15,13 +15,13 @@ from redis import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.items.jobs import item_created
-from app.jobs import Work, broker, outbox
+from app.jobs import broker, outbox
 from app.jobs.broker import QUEUE
 from app.worker import BROKER_SHUTDOWN_SECONDS
 from tests import factories
 from tests.clients import live_admin_headers
 from tests.jobs import work
-from tests.jobs.live import FAST_JOBS, Database, RedisServer, started, until
+from tests.jobs.live import FAST_JOBS, Database, RedisServer, none_left, started, until
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.live
@@ -321,10 +321,6 @@ async def failed(database: Database, job_id: int) -> bool:
 
 async def priced(database: Database, item_id: int, price: float) -> bool:
     return await database.price(item_id) == price
-
-
-async def none_left(database: Database, work: Work[...] | None = None) -> bool:
-    return await database.jobs_left(work) == 0
 
 
 async def queued(client: Redis, count: int) -> bool:
