@@ -1,14 +1,22 @@
-"""The Redis server that the rendered suites' shared rate-limit tests run against.
+"""Redis servers for the meta tests: the shared one that TEST_REDIS_URL names, and ones of a test's
+own.
 
-TEST_REDIS_URL names it, as for a rendered project (default redis://localhost:6379); .ci/run starts
-one. Without one, the tests that need it skip locally and fail under CI.
+TEST_REDIS_URL names the server that the rendered suites' shared rate-limit tests run against, as
+for a rendered project (default redis://localhost:6379); .ci/run starts one. Without one, the tests
+that need it skip locally and fail under CI.
 """
 
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from redis import Redis
 from redis.exceptions import RedisError
 
+from tests.processes import free_port, serving
 from tests.rendering import server_unavailable
 
 
@@ -25,3 +33,48 @@ def server_url() -> str:
     finally:
         client.close()
     return url
+
+
+@contextmanager
+def own_server(port: int, folder: Path, purpose: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A redis-server of the test's own on loopback, stopped at the end by its pid."""
+    if shutil.which("redis-server") is None:
+        server_unavailable("no redis-server here", purpose)
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    with serving(command, port, folder / f"redis-{port}.log") as process:
+        yield process
+
+
+class Untold:
+    """A Redis server that a run is not told about, as a developer's own beside the tests: its URL,
+    and what reached it. Its watcher's connection is held from the start, so that any connection
+    after it counts."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._watcher = Redis.from_url(url)
+        self._connections_before = self._connections()
+
+    def _connections(self) -> int:
+        return int(self._watcher.info("stats")["total_connections_received"])
+
+    def reached(self) -> dict[str, object]:
+        """The connections made and the keys written since the start; empty when nothing was."""
+        connections = self._connections() - self._connections_before
+        keyspace = self._watcher.info("keyspace")
+        return {"connections": connections, **keyspace} if connections or keyspace else {}
+
+    def close(self) -> None:
+        self._watcher.close()
+
+
+@contextmanager
+def untold_server(folder: Path) -> Iterator[Untold]:
+    """A Redis server of the test's own that nothing else is told about."""
+    port = free_port()
+    with own_server(port, folder, "the untold Redis check"):
+        untold = Untold(f"redis://127.0.0.1:{port}")
+        try:
+            yield untold
+        finally:
+            untold.close()

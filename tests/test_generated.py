@@ -14,10 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from redis import Redis
 from sqlalchemy.engine import make_url
 
 from tests import postgres, redis_server
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
+from tests.redis_server import Untold, untold_server
 from tests.rendering import (
     CODE_OPTIONS,
     INTERACTING_CODE_OPTIONS,
@@ -81,9 +83,14 @@ RUNS = {
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
 # the live tests, 100 examples per property) is the first run of a render of its own for the
 # emptiest row, serially, and for the fullest code with -n 2 (as the generated CI runs it) on each
-# database; between them they hold every code answer and every live test.
+# database; between them they hold every code answer and every live test. The fullest row's two
+# runs are cases of their own, which the run's workers take up side by side.
 SUITE_RUNS = (
-    [(SUITE_ROWS[0], ("quick", "thorough")), (SUITE_ROWS[1], ("quick", "thorough -n 2"))]
+    [
+        (SUITE_ROWS[0], ("quick", "thorough")),
+        (SUITE_ROWS[1], ("quick",)),
+        (SUITE_ROWS[1], ("thorough -n 2",)),
+    ]
     + [(answers, ("quick",)) for answers in SUITE_ROWS[2:]]
     + [
         ({**FULLEST_CODE, "python_version": version}, ("quick", "thorough"))
@@ -177,7 +184,8 @@ def test_code_passes_mypy_strict(answers: Answers, tmp_path: Path, mypy_cache: P
 
 
 # Settings that would break the tests if they reached them: the suite pins every setting, and reads
-# neither these variables nor .env.
+# neither these variables nor .env. The rate limits and the jobs also name a Redis server of the
+# test's own that the suite is not told about, as a developer's own would be: nothing may reach it.
 HOSTILE_SETTINGS = {
     "ENVIRONMENT": "production",
     "DATABASE_URL": "sqlite+aiosqlite:///./must-not-be-created.db",
@@ -186,7 +194,6 @@ HOSTILE_SETTINGS = {
     "MAX_REQUEST_BYTES": "10",
     "SIGN_UP_RATE_LIMIT": "1/hour",
     "LOGIN_RATE_LIMIT": "1/hour",
-    "RATE_LIMIT_STORAGE_URI": "redis://127.0.0.1:1",
     "ALLOWED_HOSTS": '["nowhere.example"]',
     "API_DOCS": "false",
     "CORS_ORIGINS": "not a JSON list",
@@ -199,6 +206,14 @@ HOSTILE_SETTINGS = {
     "OTEL_SDK_DISABLED": "true",
     "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
 }
+
+
+def hostile_settings(untold: Untold) -> dict[str, str]:
+    return {
+        **HOSTILE_SETTINGS,
+        "RATE_LIMIT_STORAGE_URI": untold.url,
+        "JOBS_BROKER_URL": f"{untold.url}/0",
+    }
 
 
 @pytest.mark.slow
@@ -225,55 +240,94 @@ def test_generated_test_suite_passes(
     # for the thorough one (whose live servers inherit it).
     hostile = answers == SUITE_ROWS[1]
 
-    # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
-    summaries: dict[str, str] = {}
-    for kind in runs:
-        profile, parallel = RUNS[kind]
-        slug = unique_slug()
-        project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
-        env = {**profile, **servers}
-        if hostile and profile is QUICK:
-            lines = [f"{name}={value}" for name, value in HOSTILE_SETTINGS.items()]
-            (project / ".env").write_text((project / ".env.example").read_text() + "\n".join(lines))
-        elif hostile:
-            env.update(HOSTILE_SETTINGS)
+    with untold_server(tmp_path) as untold:
+        for kind in runs:
+            profile, parallel = RUNS[kind]
+            slug = unique_slug()
+            # Each profile's very first run, in a render of its own: nothing warmed, nothing cached.
+            project = render(tmp_path / profile["CI"], {**answers, "project_slug": slug})
+            env = {**profile, **servers}
+            if hostile and profile is QUICK:
+                lines = [f"{name}={value}" for name, value in hostile_settings(untold).items()]
+                (project / ".env").write_text(
+                    (project / ".env.example").read_text() + "\n".join(lines)
+                )
+            elif hostile:
+                env.update(hostile_settings(untold))
 
-        started = time.monotonic()
-        result = run([python, "-m", "pytest", "-q", *parallel], project, env=env)
-        seconds = time.monotonic() - started
+            started = time.monotonic()
+            result = run([python, "-m", "pytest", "-q", *parallel], project, env=env)
+            seconds = time.monotonic() - started
 
-        assert result.returncode == 0, result.stdout + result.stderr
-        *_, left_out, summary = result.stdout.strip().splitlines()
-        summaries[profile["CI"]] = summary
-        assert " passed" in summary
-        if profile is QUICK:  # it says what it left out
-            assert left_out.startswith("quick profile: left out the `live` tests and all but a few")
-        if hostile:
-            record_property(
-                "figure",
-                f"first {kind} run (nothing warmed) of the fullest render: {seconds:.1f} s wall, "
-                "measured inside this run, beside its other tests",
-            )
-        for outcome in ("failed", "skipped", "error"):
-            assert outcome not in summary
-        if answers["database"] == "postgresql":
-            assert postgres.databases_named_like(servers["TEST_DATABASE_URL"], slug) == []
-        assert not (project / "must-not-be-created.db").exists()
+            assert result.returncode == 0, result.stdout + result.stderr
+            *_, left_out, summary = result.stdout.strip().splitlines()
+            assert " passed" in summary
+            for outcome in ("failed", "skipped", "error"):
+                assert outcome not in summary
+            if profile is QUICK:  # it says what it left out
+                assert left_out.startswith("quick profile: left out the `live` tests and all but")
+            else:  # which is exactly what the thorough run adds
+                assert_quick_leaves_out_the_rest(python, project, env, summary)
+            if hostile:
+                record_property(
+                    "figure",
+                    f"first {kind} run (nothing warmed) of the fullest render: {seconds:.1f} s "
+                    "wall, measured inside this run, beside its other tests",
+                )
+            if answers["database"] == "postgresql":
+                assert postgres.databases_named_like(servers["TEST_DATABASE_URL"], slug) == []
+            assert not (project / "must-not-be-created.db").exists()
+        assert untold.reached() == {}
 
-    # The quick run leaves out exactly what the thorough one adds: the `live` tests.
-    if len(summaries) == 2:
-        quick = re.fullmatch(r"(\d+) passed, (\d+) deselected in [\d.]+s", summaries["false"])
-        thorough = re.fullmatch(r"(\d+) passed in [\d.]+s(?: \([\d:]+\))?", summaries["true"])
-        assert quick is not None, summaries
-        assert thorough is not None, summaries
-        assert int(quick[1]) + int(quick[2]) == int(thorough[1]), summaries
+
+def test_the_untold_redis_server_tells_of_any_connection_and_any_key(tmp_path: Path) -> None:
+    with untold_server(tmp_path) as untold:
+        untouched = untold.reached()
+        with Redis.from_url(untold.url) as client:
+            client.ping()
+            connected = untold.reached()
+            client.set("written", "by a test")
+            written = untold.reached()
+
+    assert untouched == {}
+    assert connected == {"connections": 1}
+    assert written["connections"] == 1
+    assert written["db0"]["keys"] == 1  # type: ignore[index]
+
+
+def assert_quick_leaves_out_the_rest(
+    python: str, project: Path, env: dict[str, str], thorough_summary: str
+) -> None:
+    """The quick profile's selection, in the same project, and what it leaves out, add up to what
+    the thorough run passed; what it leaves out is the `live` tests."""
+    quick = {**env, **QUICK}
+    collected = assert_succeeds([python, "-m", "pytest", "-q", "--collect-only"], project, quick)
+    live = assert_succeeds(
+        [python, "-m", "pytest", "-q", "--collect-only", "-m", "live"], project, quick
+    )
+    counts = re.fullmatch(
+        r"(\d+)/(\d+) tests collected \((\d+) deselected\) in [\d.]+s",
+        collected.strip().splitlines()[-1],
+    )
+    live_counts = re.fullmatch(
+        r"(\d+)/\d+ tests collected \(\d+ deselected\) in [\d.]+s",
+        live.strip().splitlines()[-1],
+    )
+    passed = re.fullmatch(r"(\d+) passed in [\d.]+s(?: \([\d:]+\))?", thorough_summary)
+    assert counts is not None, collected
+    assert live_counts is not None, live
+    assert passed is not None, thorough_summary
+    selected, total, left_out = map(int, counts.groups())
+    assert (selected + left_out, total) == (int(passed[1]), int(passed[1]))
+    assert left_out == int(live_counts[1]) > 0
 
 
 def test_the_fullest_code_meets_hostile_settings() -> None:
     fullest_row = SUITE_ROWS[1]
 
     assert all(fullest_row[option] == FULLEST_CODE[option] for option in CODE_OPTIONS)
-    assert (fullest_row, ("quick", "thorough -n 2")) in SUITE_RUNS
+    assert (fullest_row, ("quick",)) in SUITE_RUNS
+    assert (fullest_row, ("thorough -n 2",)) in SUITE_RUNS
 
 
 def test_postgresql_suite_without_a_server_stops_with_one_message(tmp_path: Path) -> None:

@@ -6,35 +6,22 @@ only that one, by its pid. It counts the answers, times them and counts the warn
 
 import asyncio
 import os
-import shutil
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.processes import free_port, serving
-from tests.rendering import environment, render, server_unavailable
+from tests.redis_server import own_server
+from tests.rendering import environment, render
 
 LOGINS = 16
 # A request's longest wait for the storage (app/api/rate_limit.py), and a margin for a busy machine.
 BOUND_SECONDS = 0.5 + 1.5
-
-
-@contextmanager
-def redis_server(port: int, folder: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A redis-server of this test's own on loopback, stopped at the end."""
-    if shutil.which("redis-server") is None:
-        server_unavailable("no redis-server here", "the Redis outage test")
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    with serving(command, port, folder / "redis.log") as process:
-        yield process
 
 
 def logins(base_url: str) -> list[tuple[int, float]]:
@@ -76,7 +63,7 @@ def test_a_redis_outage_is_answered_quickly_with_one_warning_each_way(
     }
     app_server = [sys.executable, "-m", "app.server"]
     with (
-        redis_server(redis_port, tmp_path) as redis,
+        own_server(redis_port, tmp_path, "the Redis outage test") as redis,
         serving(app_server, app_port, log, cwd=project, env=environment(settings)),
     ):
         base_url = f"http://127.0.0.1:{app_port}"
