@@ -3,17 +3,21 @@
 For each of four renders (emptiest, default, jwt, fullest) it prints: the first quick run of the
 fresh render (nothing warmed: no bytecode, no Hypothesis data), then, warm, the collection, the
 quick run (`uv run pytest`) and the thorough run (`CI=true uv run pytest`) as wall seconds, the
-import of `app.main` (`python -X importtime`, its cumulative time), and the quick run's slowest
-tests. The runs use this repository's environment, which holds every render's dependencies, as
-the meta suite does; Python writes bytecode, as on a user's machine.
+imports (`python -X importtime`, cumulative) of `app.main` and of the test session (the conftest
+and its plugins), and the quick run's slowest tests. Then the isolation's own cost: the whole run
+of bench/bench.py's tests under the render's fixtures against the lessons' conftest, on SQLite
+and, with TEST_DATABASE_URL, on PostgreSQL. The runs use this repository's environment, which
+holds every render's dependencies, as the meta suite does; Python writes bytecode, as on a user's
+machine.
 
-    uv run python bench/suites.py [--only NAME ...] [--no-thorough]
+    uv run python bench/suites.py [--only NAME ...] [--no-thorough] [--no-isolation]
 
 The postgresql renders need TEST_DATABASE_URL, and every render's Redis tests TEST_REDIS_URL, as
-for a rendered project. The isolation's own cost is bench/bench.py's (BENCHMARKS.md).
+for a rendered project.
 """
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -46,15 +50,31 @@ def timed(command: list[str], project: Path, env: Mapping[str, str]) -> tuple[fl
     return seconds, result.stdout
 
 
-def import_seconds(project: Path, module: str) -> float:
-    """The cumulative import time of the module, as `python -X importtime` gives it (warm)."""
-    command = [sys.executable, "-X", "importtime", "-c", f"import {module}"]
+# The test session's own imports: the conftest, then each plugin it names.
+SESSION = "import tests.conftest as c; [__import__(plugin) for plugin in c.pytest_plugins]"
+
+
+def import_seconds(project: Path, code: str) -> float:
+    """The cumulative import time of what the code imports, as `python -X importtime` gives it
+    (warm): the sum over the modules it imports itself."""
+    command = [sys.executable, "-X", "importtime", "-c", code]
     run(command, project)  # its bytecode written
     stderr = run(command, project).stderr
-    found = re.search(rf"^import time:\s+\d+ \|\s+(\d+) \| {re.escape(module)}$", stderr, re.M)
-    if found is None:
-        raise SystemExit(f"no import time for {module}:\n{stderr[-2000:]}")
-    return int(found[1]) / 1e6
+    top_level = re.findall(r"^import time:\s+\d+ \|\s+(\d+) \| \S", stderr, re.M)
+    if not top_level:
+        raise SystemExit(f"no import times for {code}:\n{stderr[-2000:]}")
+    return sum(map(int, top_level)) / 1e6
+
+
+def isolation_ratio(database: str) -> str:
+    """bench/bench.py's whole run per test under the render's fixtures, against the lessons'
+    conftest, on the database: e.g. `1.23x`."""
+    bench = Path(__file__).with_name("bench.py")
+    result = run([sys.executable, str(bench), "--database", database], bench.parent.parent)
+    if result.returncode != 0:
+        raise SystemExit(f"bench/bench.py --database {database} failed:\n{result.stdout}")
+    (ours,) = [line for line in result.stdout.splitlines() if line.startswith("| ours |")]
+    return ours.split("|")[3].strip()
 
 
 def slowest(output: str) -> list[str]:
@@ -73,6 +93,7 @@ class Figures:
     quick: float
     thorough: float | None
     import_app: float
+    import_session: float
     slowest: list[str]
 
 
@@ -86,7 +107,8 @@ def measure(name: str, folder: Path, thorough: bool) -> Figures:
         collection=collection,
         quick=quick,
         thorough=timed([*PYTEST, "-q"], project, THOROUGH)[0] if thorough else None,
-        import_app=import_seconds(project, "app.main"),
+        import_app=import_seconds(project, "import app.main"),
+        import_session=import_seconds(project, SESSION),
         slowest=slowest(output),
     )
 
@@ -95,20 +117,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", choices=list(ANSWERS), default=list(ANSWERS))
     parser.add_argument("--no-thorough", action="store_true", help="leave out the thorough runs")
+    parser.add_argument(
+        "--no-isolation", action="store_true", help="leave out the isolation's cost (bench.py)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         results = {name: measure(name, Path(tmp), not args.no_thorough) for name in args.only}
+    databases = ["sqlite", "postgresql"] if os.environ.get("TEST_DATABASE_URL") else ["sqlite"]
+    ratios = {} if args.no_isolation else {name: isolation_ratio(name) for name in databases}
 
     print(f"Python {sys.version.split()[0]}, wall seconds (warm but the first quick run)")
     print()
-    print("| render | first quick run | collection | quick run | thorough run | import app.main |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| render | first quick run | collection | quick run | thorough run | import app.main "
+        "| import test session |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, figures in results.items():
         thorough = "-" if figures.thorough is None else f"{figures.thorough:.1f}"
         print(
             f"| {name} | {figures.first_quick:.1f} | {figures.collection:.1f} "
-            f"| {figures.quick:.1f} | {thorough} | {figures.import_app:.2f} |"
+            f"| {figures.quick:.1f} | {thorough} | {figures.import_app:.2f} "
+            f"| {figures.import_session:.2f} |"
+        )
+    for database, ratio in ratios.items():
+        print()
+        print(
+            f"isolation, {database}: the whole run per test under the render's fixtures is {ratio} "
+            "the lessons' conftest's (bench/bench.py, default render, 300 tests, best of 3)"
         )
     for name, figures in results.items():
         print()
