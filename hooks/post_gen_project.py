@@ -36,6 +36,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/core/test_secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
+    "docs/accounts.md": ("auth", frozenset({"jwt"})),
     "migrations/versions/0003_item_owners.py": ("auth", frozenset({"jwt"})),
     "migrations/versions/0005_merge_owners_and_ids.py": ("auth", frozenset({"jwt"})),
     "migrations/versions/0006_account_lifecycle.py": ("auth", frozenset({"jwt"})),

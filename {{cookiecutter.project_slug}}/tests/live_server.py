@@ -17,7 +17,7 @@ import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,6 +189,19 @@ def server_process(
         finally:
             server.terminate()
             server.wait(timeout=STARTUP_SECONDS)
+
+
+@contextmanager
+def replicas(
+    database_url: str, settings: Mapping[str, str]
+) -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
+    """Two `python -m app.server` on the database, with these settings, as production runs them
+    behind a load balancer; each process and its base URL."""
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(server_process("app.server", database_url, settings))
+            for _ in range(2)
+        ]
 
 
 @contextmanager

@@ -5,11 +5,9 @@ behind a load balancer."""
 import asyncio
 import ipaddress
 import signal
-import subprocess
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -19,7 +17,7 @@ from app.db.engine import create_engine
 from app.items.models import Item
 from tests.clients import live_admin_headers
 from tests.factories import sign_up
-from tests.live_server import RATE_LIMITS, server_process
+from tests.live_server import RATE_LIMITS, replicas
 
 pytestmark = pytest.mark.live
 
@@ -28,19 +26,6 @@ AT_ONCE = 20
 # Requests whose bodies take TRICKLE_SECONDS to arrive: in flight when their replica is stopped.
 SLOW = 4
 TRICKLE_SECONDS = 2.0
-
-
-@contextmanager
-def replicas(
-    database_url: str, settings: Mapping[str, str]
-) -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
-    """Two `python -m app.server` on the database, with these settings; each process and its base
-    URL."""
-    with ExitStack() as stack:
-        yield [
-            stack.enter_context(server_process("app.server", database_url, settings))
-            for _ in range(2)
-        ]
 
 
 async def test_the_replicas_count_the_rate_limits_together(

@@ -12,8 +12,9 @@ import ipaddress
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import HTTPException, Request, status
 from limits import RateLimitItem, parse
@@ -31,6 +32,7 @@ STORAGE_TIMEOUT_SECONDS = 0.5
 OUTAGE_RETRY_SECONDS = 5
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def rate_limiter(storage_uri: str, **options: Any) -> MovingWindowRateLimiter:
@@ -74,27 +76,36 @@ class RateLimit:
     async def hit(self, counted: str) -> None:
         """Count a request of whom `counted` names (a client address, an account); 429 when
         they are over the limit."""
-        limiter = get_rate_limiter()
         limit = parse(getattr(get_settings(), self.setting))
-        key = (limit, self.setting, counted)
-        if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
-            retry_after = await _retry_after(limiter, *key)
-        elif outage.waiting():
-            return
-        else:
-            try:
-                async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
-                    retry_after = await _retry_after(limiter, *key)
-            except (StorageError, TimeoutError) as error:
-                outage.failed(error)
-                return
-            outage.ended()
+        retry_after = await in_storage(
+            lambda limiter: _retry_after(limiter, limit, self.setting, counted), default=None
+        )
         if retry_after is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 detail="Too many requests: try again later.",
                 headers={"Retry-After": str(retry_after)},
             )
+
+
+async def in_storage(
+    operation: Callable[[MovingWindowRateLimiter], Awaitable[T]], *, default: T
+) -> T:
+    """The operation on the app's limiter and its storage; `default` while a shared storage is
+    out (failing, or slower than STORAGE_TIMEOUT_SECONDS), whose outage is logged once each way."""
+    limiter = get_rate_limiter()
+    if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
+        return await operation(limiter)
+    if outage.waiting():
+        return default
+    try:
+        async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
+            result = await operation(limiter)
+    except (StorageError, TimeoutError) as error:
+        outage.failed(error)
+        return default
+    outage.ended()
+    return result
 
 
 def client_address(request: Request) -> str:

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from pydantic import ValidationError
 
 from app.api.deps import SessionDep
-from app.api.rate_limit import RateLimit
-from app.auth import service
+from app.api.rate_limit import RateLimit, client_address
+from app.auth import guessing, service
 from app.auth.deps import CurrentSession
 from app.auth.schemas import Credentials, LoginForm, Refresh, Token
 from app.core.config import get_settings
@@ -23,17 +23,21 @@ UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
     responses={
         status.HTTP_401_UNAUTHORIZED: {"description": "Incorrect username or password"},
         status.HTTP_403_FORBIDDEN: {"description": "Email address not verified yet"},
-        status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too many logins"},
+        status.HTTP_429_TOO_MANY_REQUESTS: {
+            "description": "Too many logins from this address, or to this account"
+        },
     },
 )
-async def login(form: Annotated[LoginForm, Form()], session: SessionDep) -> Token:
+async def login(form: Annotated[LoginForm, Form()], session: SessionDep, request: Request) -> Token:
     """Exchange a username and password for an access token and a refresh token: a new session."""
     user = None
+    address = client_address(request)
     try:
         credentials = Credentials.model_validate(form, from_attributes=True)
     except ValidationError:
         pass  # no look-up and no hashing for credentials that cannot match
     else:
+        await guessing.check(credentials.username, address)
         user = await service.authenticate(
             session,
             username=credentials.username,
@@ -51,6 +55,7 @@ async def login(form: Annotated[LoginForm, Form()], session: SessionDep) -> Toke
             status.HTTP_403_FORBIDDEN,
             detail="Verify your email address first: follow the link mailed to it.",
         )
+    await guessing.remember(user.username, address)
     return await service.start_session(session, user.id)
 
 

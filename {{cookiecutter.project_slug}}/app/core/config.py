@@ -160,6 +160,9 @@ class Settings(BaseSettings):
     # A refresh token is good once, for this many days: a session unused for longer ends.
     refresh_token_days: int = Field(default=14, ge=1)
     login_rate_limit: RateLimit = "10/minute"
+    # Logins to one username from addresses that have not signed in to it lately, wherever they
+    # come from (app/auth/guessing.py).
+    account_login_rate_limit: RateLimit = "10/hour"
     # Password checks of a signed-in user (changing it, deleting the account), counted per client
     # address and per account.
     password_rate_limit: RateLimit = "5/minute"  # noqa: S105 (a rate, not a password)
