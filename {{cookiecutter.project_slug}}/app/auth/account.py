@@ -40,6 +40,7 @@ TOO_MANY: Responses = {status.HTTP_429_TOO_MANY_REQUESTS: {"description": "Too m
 WRONG_PASSWORD: Responses = {status.HTTP_403_FORBIDDEN: {"description": "Incorrect password"}}
 BAD_LINK: Responses = {status.HTTP_400_BAD_REQUEST: {"description": "Invalid or expired link"}}
 EMAIL_TAKEN: Responses = {status.HTTP_409_CONFLICT: {"description": "The address is taken"}}
+LAST_ADMIN: Responses = {status.HTTP_409_CONFLICT: {"description": "The last active admin"}}
 
 
 def incorrect_password() -> HTTPException:
@@ -48,6 +49,12 @@ def incorrect_password() -> HTTPException:
 
 def bad_link() -> HTTPException:
     return HTTPException(status.HTTP_400_BAD_REQUEST, detail="Invalid or expired link.")
+
+
+def last_admin() -> HTTPException:
+    return HTTPException(
+        status.HTTP_409_CONFLICT, detail="The service needs an active admin: make another first."
+    )
 
 
 def email_taken() -> HTTPException:
@@ -180,14 +187,17 @@ async def reset_password(body: PasswordReset, session: SessionDep) -> None:
     tags=["users"],
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=password_checks,
-    responses={**WRONG_PASSWORD, **TOO_MANY},
+    responses={**WRONG_PASSWORD, **LAST_ADMIN, **TOO_MANY},
 )
 async def delete_account(
     deletion: AccountDeletion, current_user: CurrentUser, session: SessionDep
 ) -> None:
     """Delete your account, with your password: your sessions and your items go with it."""
-    deleted = await service.delete_account(
-        session, current_user, password=deletion.password.get_secret_value()
-    )
+    try:
+        deleted = await service.delete_account(
+            session, current_user, password=deletion.password.get_secret_value()
+        )
+    except service.LastAdminError:
+        raise last_admin() from None
     if not deleted:
         raise incorrect_password()

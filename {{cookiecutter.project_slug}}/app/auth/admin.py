@@ -5,6 +5,7 @@ from fastapi import APIRouter, HTTPException, status
 
 from app.api.deps import Id, Limit, Offset, SessionDep
 from app.auth import service
+from app.auth.account import last_admin
 from app.auth.deps import CurrentUser, admin_only
 from app.auth.schemas import UserAdminUpdate, UserAdminView
 from app.users import service as users_service
@@ -25,7 +26,9 @@ async def list_users(
     "/users/{user_id}",
     responses={
         status.HTTP_404_NOT_FOUND: {"description": "No such user"},
-        status.HTTP_409_CONFLICT: {"description": "Admins cannot change their own role or state"},
+        status.HTTP_409_CONFLICT: {
+            "description": "Admins cannot change their own role or state, nor leave no admin"
+        },
     },
 )
 async def update_user(
@@ -38,7 +41,10 @@ async def update_user(
         raise HTTPException(
             status.HTTP_409_CONFLICT, detail="Admins cannot change their own role or state."
         )
-    user = await service.change_user(session, user_id=user_id, changes=changes)
+    try:
+        user = await service.change_user(session, user_id=user_id, changes=changes)
+    except service.LastAdminError:
+        raise last_admin() from None
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")
     return UserAdminView.model_validate(user)

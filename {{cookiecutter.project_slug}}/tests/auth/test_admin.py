@@ -7,6 +7,8 @@ import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import service
+from app.auth.schemas import UserAdminUpdate
 from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
 
 
@@ -117,3 +119,39 @@ async def test_an_empty_change_is_the_user_as_they_are(
 
     assert response.status_code == 200
     assert (response.json()["username"], response.json()["is_active"]) == ("ann", True)
+
+
+async def test_the_last_active_admin_may_delete_their_account_only_once_there_is_another(
+    anonymous_client: AsyncClient, admin: Session, ann_id: int
+) -> None:
+    async def delete_root() -> Response:
+        return await anonymous_client.request(
+            "DELETE", "/users/me", json={"password": PASSWORD}, headers=admin.headers
+        )
+
+    refused = await delete_root()
+    await change(anonymous_client, admin, ann_id, {"role": "admin"})
+    deleted = await delete_root()
+
+    assert refused.status_code == 409
+    assert "active admin" in refused.json()["detail"]
+    assert deleted.status_code == 204
+
+
+async def test_no_change_by_anyone_leaves_no_active_admin(
+    anonymous_client: AsyncClient, db_session: AsyncSession, admin: Session, ann_id: int
+) -> None:
+    """The route refuses an admin's change of themselves first; the rule beneath it holds for
+    any change, as when two admins demote each other at once (tests/auth/test_sessions_live.py)."""
+    root_id = (await anonymous_client.get("/users/me", headers=admin.headers)).json()["id"]
+    demote, deactivate = UserAdminUpdate(role="user"), UserAdminUpdate(is_active=False)
+    await change(anonymous_client, admin, ann_id, {"role": "admin", "is_active": False})
+
+    for changes in (demote, deactivate):  # ann is an admin, but not an active one
+        with pytest.raises(service.LastAdminError):
+            await service.change_user(db_session, user_id=root_id, changes=changes)
+    await change(anonymous_client, admin, ann_id, {"is_active": True})
+    demoted = await service.change_user(db_session, user_id=root_id, changes=demote)
+
+    assert demoted is not None
+    assert demoted.role == "user"

@@ -1,5 +1,6 @@
 """Sessions served by two server processes on one database (marked `live`): racing refreshes of
-one token, and a logout on one process seen at once on the other."""
+one token, a logout on one process seen at once on the other, and two admins who demote each other
+at once."""
 
 import asyncio
 from collections import Counter
@@ -7,15 +8,19 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from tests.auth.accounts import Session, log_in, refreshed, sign_up, works
+from app.db.engine import create_engine
+from app.users.models import User
+from tests.auth.accounts import Session, log_in, promote, refreshed, sign_up, works
 from tests.database import spare_database
 from tests.live_server import live_server, with_schema
 
 pytestmark = pytest.mark.live
 
 RACERS = 8
+ROUNDS = 5
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +86,42 @@ async def test_a_logout_on_one_process_is_401_on_the_other_at_once(
     assert logged_out.status_code == 204
     assert not await works(second, session)
     assert await refreshed(second, session) is None
+
+
+async def test_two_admins_who_demote_each_other_at_once_leave_one(
+    clients: tuple[AsyncClient, AsyncClient], servers_database: str
+) -> None:
+    first, second = clients
+    engine = create_engine(servers_database)
+    outcomes = []
+    try:
+        for round_ in range(ROUNDS):
+            ids = [await sign_up(first, f"boss{round_}{side}") for side in "ab"]
+            async with AsyncSession(engine) as session:
+                for user_id in ids:
+                    await promote(session, user_id)
+                await session.commit()
+            bosses = [await log_in(first, f"boss{round_}{side}") for side in "ab"]
+            answers = await asyncio.gather(
+                first.patch(
+                    f"/admin/users/{ids[1]}", json={"role": "user"}, headers=bosses[0].headers
+                ),
+                second.patch(
+                    f"/admin/users/{ids[0]}", json={"role": "user"}, headers=bosses[1].headers
+                ),
+            )
+            async with AsyncSession(engine) as session:
+                admins = await session.scalar(
+                    select(func.count()).where(User.role == "admin", User.is_active)
+                )
+                await session.execute(update(User).values(role="user"))  # none for the next round
+                await session.commit()
+            outcomes.append((sorted(answer.status_code for answer in answers), admins))
+    finally:
+        await engine.dispose()
+
+    print(f"{ROUNDS} rounds of two admins demoting each other: {outcomes}")
+    for statuses, admins in outcomes:
+        # The second is refused: no longer an admin (403), or the last one (409).
+        assert statuses in ([200, 403], [200, 409]), outcomes
+        assert admins == 1, outcomes
