@@ -214,6 +214,22 @@ def test_bad_answer_is_refused_clearly_and_leaves_nothing(
     assert list(output.iterdir()) == []
 
 
+def test_a_bad_answer_under_cruft_says_why_first_and_leaves_nothing(tmp_path: Path) -> None:
+    """cruft prints its own traceback after the hook's line (README, "Quick start"): the line that
+    says why comes first."""
+    output = tmp_path / "out"
+    output.mkdir()
+    command = [sys.executable, "-m", "cruft", "create", str(TEMPLATE_DIR), "--no-input"]
+    command += ["--output-dir", str(output), "--extra-context", '{"project_slug": "My-Service"}']
+
+    result = run(command, tmp_path, env={"HOME": str(tmp_path)})
+
+    first_line = (result.stdout + result.stderr).strip().splitlines()[0]
+    assert result.returncode != 0
+    assert first_line.startswith("ERROR: project_slug 'My-Service' is not"), first_line
+    assert list(output.iterdir()) == []
+
+
 def test_good_answers_from_the_command_line_render(tmp_path: Path) -> None:
     project = render(tmp_path, {"project_name": "Billing API", "use_docker": False})
 
