@@ -4,9 +4,12 @@ import json
 import re
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.rendering import CONTEXT, TEMPLATE_DIR, emptiest, fullest, load_hook, render, run
 
@@ -35,6 +38,9 @@ def test_valid_slug_is_accepted(slug: str) -> None:
         ("tests", "shadow"),
         ("fastapi", "shadow"),
         ("sqlalchemy", "shadow"),
+        ("jwt", "shadow"),  # PyJWT's module
+        ("opentelemetry", "shadow"),  # the tracing answer's namespace
+        ("yarl", "shadow"),  # a dependency's dependency
     ],
 )
 def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
@@ -46,7 +52,10 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
+def test_every_name_a_render_installs_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
+    """Each distribution that a render depends on, directly or not, and each top-level module or
+    namespace they install (PyJWT installs `jwt`, the tracing answer `opentelemetry`), as this
+    repository's environment, which holds every render's dependencies, has them."""
     # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
     # dependency an answer can bring, on each database.
     questions = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
@@ -55,9 +64,43 @@ def test_every_dependency_of_a_render_is_a_reserved_slug(database: str, tmp_path
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
-    names = {re.split(r"[\[<>=!~; ]", requirement)[0] for requirement in requirements}
+    installed = installed_by(requirements)
+    names = {name.lower().replace("-", "_") for name in installed}
+    modules = set().union(*(top_level_names(metadata.distribution(name)) for name in installed))
 
-    assert {name.lower().replace("-", "_") for name in names} <= pre_gen.RESERVED_SLUGS
+    assert (names | modules) - pre_gen.RESERVED_SLUGS == set()
+
+
+def installed_by(requirements: list[str]) -> set[str]:
+    """The distributions that the requirements install, with their extras, and all that those
+    require in turn, in this environment."""
+    found: dict[str, set[str]] = {}
+    waiting = [Requirement(requirement) for requirement in requirements]
+    while waiting:
+        requirement = waiting.pop()
+        name = canonicalize_name(requirement.name)
+        if name in found and requirement.extras <= found[name]:
+            continue
+        extras = found[name] = found.get(name, set()) | requirement.extras
+        for required in metadata.distribution(name).requires or []:
+            needed = Requirement(required)
+            # A marker is read in this Python's environment, for each extra asked for.
+            markers = [{"extra": extra} for extra in {"", *extras}]
+            if needed.marker is None or any(needed.marker.evaluate(env) for env in markers):
+                waiting.append(needed)
+    return set(found)
+
+
+def top_level_names(distribution: metadata.Distribution) -> set[str]:
+    """The top-level modules and packages (namespaces too) that a distribution installs, as a slug
+    could name them."""
+    paths = [path.parts for path in distribution.files or []]
+    names = {
+        parts[0].split(".")[0] if len(parts) == 1 else parts[0]
+        for parts in paths
+        if parts[0] != "__pycache__" and (len(parts) > 1 or parts[0].endswith((".py", ".so")))
+    }
+    return {name for name in names if pre_gen.SLUG_PATTERN.fullmatch(name)}
 
 
 @pytest.mark.parametrize("email", ["you@example.com", "first.last+tag@sub.example.org"])
