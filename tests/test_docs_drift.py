@@ -1,0 +1,132 @@
+"""What a render's README and docs/ say holds in that render: each route they name is served, each
+module or file of the app they name exists, and each setting or variable they name (in capitals)
+is one that its code, .env.example, compose file or manifests use, or that OpenTelemetry's SDK
+reads. The template's README is held against the fullest render."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from opentelemetry.sdk import environment_variables
+
+from tests.rendering import CONTEXT, TEMPLATE_DIR, assert_succeeds, fullest, render
+
+QUESTIONS = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
+RENDERS = {
+    "fullest": {**fullest(QUESTIONS), "database": "postgresql"},
+    "default": {},
+}
+ROUTE = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)[^`]*`")
+# A module or a name in one; `app.include_router(...)` is the FastAPI app's method, no module.
+APP_MODULE = re.compile(r"`(?:python -m )?(app(?:\.\w+)+)(?!\w|\()")
+# A file of the app (a folder may be one that a recipe asks the reader to make).
+APP_FILE = re.compile(r"\((?:\.\./)?(app/[\w/]+\.py)\)|`(app/[\w/]+\.py)`")
+CAPITALS = re.compile(r"`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`")
+# The app's routes: each module's router's (those outside the OpenAPI schema, like /metrics, too),
+# as methods and path each.
+ROUTES = """
+import importlib, json, pkgutil
+import app
+from fastapi import APIRouter
+modules = [importlib.import_module(found.name) for found in pkgutil.walk_packages(app.__path__, "app.")]
+routers = [getattr(module, "router", None) for module in modules]
+routes = [
+    [sorted(route.methods), route.path]
+    for router in routers if isinstance(router, APIRouter)
+    for route in router.routes
+]
+print(json.dumps(routes))
+"""  # noqa: E501 (run as it is)
+
+
+@pytest.fixture(scope="module", params=list(RENDERS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(tmp_path_factory.mktemp(request.param), RENDERS[request.param])
+
+
+def docs(project: Path) -> str:
+    pages = [project / "README.md", *project.glob("docs/*.md")]
+    if project.parent.name.startswith("fullest"):
+        pages.append(TEMPLATE_DIR / "README.md")
+    return "\n".join(page.read_text() for page in pages)
+
+
+def template(path: str) -> str:
+    """A path with each parameter as {}: /admin/users/{id} and {user_id} alike."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def unserved_routes(project: Path, text: str) -> set[tuple[str, str]]:
+    """The routes that the text names and the render does not serve."""
+    routes = json.loads(assert_succeeds([sys.executable, "-c", ROUTES], project))
+    served = {(method.upper(), template(path)) for methods, path in routes for method in methods}
+    named = {(method, template(path)) for method, path in ROUTE.findall(text)}
+    assert named, "no route named"
+    return named - served
+
+
+def missing_app_names(project: Path, text: str) -> set[str]:
+    """The modules, names in modules and files of the app that the text names and the render
+    lacks."""
+    modules = set(APP_MODULE.findall(text))
+    files = {path for pair in APP_FILE.findall(text) for path in pair if path}
+
+    def exists(dotted: str) -> bool:
+        """A module or package, or a name defined at the top of the module before it."""
+        path = project.joinpath(*dotted.split("."))
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            return True
+        source = path.parent.with_suffix(".py")
+        defined = rf"^(?:async def |def |class |){re.escape(path.name)}\b"
+        return source.is_file() and re.search(defined, source.read_text(), re.M) is not None
+
+    assert modules, "no module named"
+    missing_files = {path for path in files if not (project / path).exists()}
+    return {module for module in modules if not exists(module)} | missing_files
+
+
+def unused_capitals(project: Path, text: str) -> set[str]:
+    """The settings and variables (in capitals) that the text names and that neither the render's
+    code, .env.example, compose file and manifests nor OpenTelemetry's SDK use."""
+    used = "\n".join(
+        path.read_text()
+        for path in project.rglob("*")
+        if path.is_file()
+        and ".git" not in path.parts
+        and path.suffix in {".py", ".toml", ".yaml", ".yml", ".example", ".ini", ""}
+    )
+    named = set(CAPITALS.findall(text))
+    assert named, "no setting named"
+    unknown = {name for name in named if not re.search(rf"\b{name}\b", used)}
+    return unknown - set(dir(environment_variables))
+
+
+def test_every_route_named_is_served(project: Path) -> None:
+    assert unserved_routes(project, docs(project)) == set()
+
+
+def test_every_app_module_and_file_named_exists(project: Path) -> None:
+    assert missing_app_names(project, docs(project)) == set()
+
+
+def test_every_setting_or_variable_named_is_used(project: Path) -> None:
+    assert unused_capitals(project, docs(project)) == set()
+
+
+def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
+    project = render(tmp_path, {})
+    drift = (
+        "`GET /items/` and `DELETE /no/such/route`; `python -m app.server` and "
+        "`app.no_such_module`, `app.main.no_such_function`, [x](app/no_such_file.py); "
+        "`DATABASE_URL` and `NO_SUCH_SETTING=1`."
+    )
+
+    assert unserved_routes(project, drift) == {("DELETE", "/no/such/route")}
+    assert missing_app_names(project, drift) == {
+        "app.no_such_module",
+        "app.main.no_such_function",
+        "app/no_such_file.py",
+    }
+    assert unused_capitals(project, drift) == {"NO_SUCH_SETTING"}
