@@ -53,11 +53,14 @@ async def test_the_replicas_count_the_rate_limits_together(
 
 
 async def trickled(body: bytes) -> AsyncIterator[bytes]:
-    """The body in a few chunks over TRICKLE_SECONDS, as from a slow client."""
-    chunks = [body[i : i + 8] for i in range(0, len(body), 8)]
-    for chunk in chunks:
+    """The body in a few chunks over TRICKLE_SECONDS, as from a slow client, which then reads the
+    answer at once (a pause after the last chunk would leave the client writing while a stopping
+    server, its answer sent, has closed the connection)."""
+    first, *rest = [body[i : i + 8] for i in range(0, len(body), 8)]
+    yield first
+    for chunk in rest:
+        await asyncio.sleep(TRICKLE_SECONDS / len(rest))
         yield chunk
-        await asyncio.sleep(TRICKLE_SECONDS / len(chunks))
 
 
 async def test_sigterm_to_one_replica_under_load_loses_no_request(live_database: str) -> None:
