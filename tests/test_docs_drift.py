@@ -19,8 +19,9 @@ RENDERS = {
     "default": {},
 }
 ROUTE = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)[^`]*`")
-# A module or a name in one; `app.include_router(...)` is the FastAPI app's method, no module.
-APP_MODULE = re.compile(r"`(?:python -m )?(app(?:\.\w+)+)(?!\w|\()")
+# A module or a name in one, in inline code or a command (`python -m app.worker`);
+# `app.include_router(...)` is the FastAPI app's method, no module.
+APP_MODULE = re.compile(r"(?:`|python -m )(app(?:\.\w+)+)(?!\w|\()")
 # A file of the app (a folder may be one that a recipe asks the reader to make).
 APP_FILE = re.compile(r"\((?:\.\./)?(app/[\w/]+\.py)\)|`(app/[\w/]+\.py)`")
 CAPITALS = re.compile(r"`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`")
@@ -118,13 +119,15 @@ def test_every_setting_or_variable_named_is_used(project: Path) -> None:
 def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
     project = render(tmp_path, {})
     drift = (
-        "`GET /items/` and `DELETE /no/such/route`; `python -m app.server` and "
+        "`GET /items/` and `DELETE /no/such/route`; `python -m app.server` and\n"
+        "```bash\nuv run python -m app.no_such_command\n```\n"
         "`app.no_such_module`, `app.main.no_such_function`, [x](app/no_such_file.py); "
         "`DATABASE_URL` and `NO_SUCH_SETTING=1`."
     )
 
     assert unserved_routes(project, drift) == {("DELETE", "/no/such/route")}
     assert missing_app_names(project, drift) == {
+        "app.no_such_command",
         "app.no_such_module",
         "app.main.no_such_function",
         "app/no_such_file.py",
