@@ -45,10 +45,9 @@ def own_server(port: int, folder: Path, purpose: str) -> Iterator[subprocess.Pop
         yield process
 
 
-class Untold:
-    """A Redis server that a run is not told about, as a developer's own beside the tests: its URL,
-    and what reached it. Its watcher's connection is held from the start, so that any connection
-    after it counts."""
+class WatchedRedis:
+    """A Redis server of the test's own, watched: its URL, and what reached it. Its watcher's
+    connection is held from the start, so that any connection after it counts."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -61,20 +60,25 @@ class Untold:
     def reached(self) -> dict[str, object]:
         """The connections made and the keys written since the start; empty when nothing was."""
         connections = self._connections() - self._connections_before
-        keyspace = self._watcher.info("keyspace")
+        keyspace = self.keys()
         return {"connections": connections, **keyspace} if connections or keyspace else {}
+
+    def keys(self) -> dict[str, object]:
+        """The keys it holds, per database; empty when it holds none."""
+        keyspace: dict[str, object] = self._watcher.info("keyspace")
+        return keyspace
 
     def close(self) -> None:
         self._watcher.close()
 
 
 @contextmanager
-def untold_server(folder: Path) -> Iterator[Untold]:
-    """A Redis server of the test's own that nothing else is told about."""
+def watched_server(folder: Path) -> Iterator[WatchedRedis]:
+    """A Redis server of the test's own, watched."""
     port = free_port()
-    with own_server(port, folder, "the untold Redis check"):
-        untold = Untold(f"redis://127.0.0.1:{port}")
+    with own_server(port, folder, "the watched Redis server"):
+        watched = WatchedRedis(f"redis://127.0.0.1:{port}")
         try:
-            yield untold
+            yield watched
         finally:
-            untold.close()
+            watched.close()

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from tests import postgres, redis_server
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
-from tests.redis_server import Untold, untold_server
+from tests.redis_server import WatchedRedis, watched_server
 from tests.rendering import (
     CODE_OPTIONS,
     INTERACTING_CODE_OPTIONS,
@@ -208,7 +208,7 @@ HOSTILE_SETTINGS = {
 }
 
 
-def hostile_settings(untold: Untold) -> dict[str, str]:
+def hostile_settings(untold: WatchedRedis) -> dict[str, str]:
     return {
         **HOSTILE_SETTINGS,
         "RATE_LIMIT_STORAGE_URI": untold.url,
@@ -240,7 +240,11 @@ def test_generated_test_suite_passes(
     # for the thorough one (whose live servers inherit it).
     hostile = answers == SUITE_ROWS[1]
 
-    with untold_server(tmp_path) as untold:
+    # The hostile row's Redis is one of the test's own too, so that what the run leaves there shows:
+    # its keys are the run's own, and gone at its end.
+    with watched_server(tmp_path) as untold, watched_server(tmp_path) as told:
+        if hostile:
+            servers["TEST_REDIS_URL"] = told.url
         for kind in runs:
             profile, parallel = RUNS[kind]
             slug = unique_slug()
@@ -278,10 +282,11 @@ def test_generated_test_suite_passes(
                 assert postgres.databases_named_like(servers["TEST_DATABASE_URL"], slug) == []
             assert not (project / "must-not-be-created.db").exists()
         assert untold.reached() == {}
+        assert told.keys() == {}
 
 
-def test_the_untold_redis_server_tells_of_any_connection_and_any_key(tmp_path: Path) -> None:
-    with untold_server(tmp_path) as untold:
+def test_a_watched_redis_server_tells_of_any_connection_and_any_key(tmp_path: Path) -> None:
+    with watched_server(tmp_path) as untold:
         untouched = untold.reached()
         with Redis.from_url(untold.url) as client:
             client.ping()

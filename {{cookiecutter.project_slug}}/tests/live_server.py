@@ -8,22 +8,24 @@ that a warning shows as a 500 that the tests see.
 """
 
 import asyncio
+import ipaddress
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 import warnings
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from redis.asyncio import ConnectionPool
+from redis.asyncio import ConnectionPool, Redis
 from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
 
@@ -77,6 +79,41 @@ async def redis_url() -> str:
     finally:
         await pool.disconnect()
     return url
+
+
+class OwnNames:
+    """Names of the test's own for what it writes to the shared Redis server (TEST_REDIS_URL,
+    which other runs may use at once): the keys that hold them go at the test's end."""
+
+    def __init__(self) -> None:
+        self.given: list[str] = []
+
+    def address(self) -> str:
+        """A client address no one else counts under."""
+        return self._keep(str(ipaddress.IPv6Address(uuid.uuid4().int)))
+
+    def name(self, prefix: str) -> str:
+        """A username, queue name or key part no one else uses."""
+        return self._keep(f"{prefix}{uuid.uuid4().hex[:12]}")
+
+    def _keep(self, name: str) -> str:
+        self.given.append(name)
+        return name
+
+
+@pytest.fixture
+async def own_names(redis_url: str) -> AsyncIterator[OwnNames]:
+    """Names of the test's own; afterwards, every key in the Redis server at redis_url that holds
+    one is deleted."""
+    names = OwnNames()
+    yield names
+    redis = Redis.from_url(redis_url)
+    try:
+        for name in names.given:
+            async for key in redis.scan_iter(match=f"*{name}*"):
+                await redis.delete(key)
+    finally:
+        await redis.aclose()
 
 
 @pytest.fixture

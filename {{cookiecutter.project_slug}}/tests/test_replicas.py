@@ -3,9 +3,7 @@
 behind a load balancer."""
 
 import asyncio
-import ipaddress
 import signal
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -17,7 +15,7 @@ from app.db.engine import create_engine
 from app.items.models import Item
 from tests.clients import live_admin_headers
 from tests.factories import sign_up
-from tests.live_server import RATE_LIMITS, replicas
+from tests.live_server import RATE_LIMITS, OwnNames, replicas
 
 pytestmark = pytest.mark.live
 
@@ -29,11 +27,9 @@ TRICKLE_SECONDS = 2.0
 
 
 async def test_the_replicas_count_the_rate_limits_together(
-    live_database: str, redis_url: str
+    live_database: str, redis_url: str, own_names: OwnNames
 ) -> None:
-    # The client's address, from the proxy in front of both: one of this test's own, as the
-    # counts in Redis outlive the test.
-    address = str(ipaddress.IPv6Address(uuid.uuid4().int))
+    address = own_names.address()  # the client's, from the proxy in front of both
     settings = {
         **RATE_LIMITS,
         "RATE_LIMIT_STORAGE_URI": redis_url,

@@ -2,9 +2,7 @@
 storage answers."""
 
 import dataclasses
-import ipaddress
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from urllib.parse import urlsplit
@@ -19,7 +17,7 @@ from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
 from tests.factories import sign_up
-from tests.live_server import free_port
+from tests.live_server import OwnNames, free_port
 from tests.relay import Relay
 
 CHUNK = b" " * 65536
@@ -111,9 +109,9 @@ async def redis_limiters(redis_url: str) -> AsyncIterator[list[MovingWindowRateL
 
 
 async def test_redis_storage_shares_the_counts_between_processes(
-    redis_limiters: list[MovingWindowRateLimiter],
+    redis_limiters: list[MovingWindowRateLimiter], own_names: OwnNames
 ) -> None:
-    limit, address = parse("3/minute"), f"test-{uuid.uuid4()}"
+    limit, address = parse("3/minute"), own_names.address()
 
     hits = [await limiter.hit(limit, "sign-up", address) for limiter in redis_limiters * 2]
 
@@ -144,14 +142,14 @@ async def test_a_storage_outage_lets_requests_through_quickly_with_one_warning_e
     client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
     storage_at: Callable[[str], None],
     redis_url: str,
+    own_names: OwnNames,
     log_lines: Callable[[], list[dict[str, object]]],
     monkeypatch: pytest.MonkeyPatch,
     storage: str,
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
     redis = urlsplit(redis_url)
-    # An address of this test's own: the counts in Redis outlive the test.
-    async with client_at(str(ipaddress.IPv6Address(uuid.uuid4().int))) as client:
+    async with client_at(own_names.address()) as client:
         with Relay(redis.hostname or "localhost", redis.port or 6379) as frozen_redis:
             frozen_redis.freeze(True)  # it takes connections and answers nothing
             failing = {"frozen": frozen_redis.port, "refusing": free_port()}[storage]

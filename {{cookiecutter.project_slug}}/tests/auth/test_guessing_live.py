@@ -2,14 +2,11 @@
 botnet would send them through a load balancer (marked `live`): the account's limit holds across
 the processes, in the rate limits' shared storage, and the owner still signs in where they do."""
 
-import ipaddress
-import uuid
-
 import httpx
 import pytest
 
 from tests.factories import sign_up
-from tests.live_server import replicas
+from tests.live_server import OwnNames, replicas
 
 pytestmark = pytest.mark.live
 
@@ -17,16 +14,11 @@ GUESSES = 30
 LIMIT = 5
 
 
-def new_address() -> str:
-    """A client address of this test's own: the counts in Redis outlive the test."""
-    return str(ipaddress.IPv6Address(uuid.uuid4().int))
-
-
 async def test_guesses_from_many_addresses_on_two_processes_are_limited_per_account(
-    live_database: str, redis_url: str
+    live_database: str, redis_url: str, own_names: OwnNames
 ) -> None:
-    username, password = f"owner{uuid.uuid4().hex[:12]}", "s3cret!!"
-    owner = new_address()
+    username, password = own_names.name("owner"), "s3cret!!"
+    owner = own_names.address()
     settings = {
         "RATE_LIMIT_STORAGE_URI": redis_url,
         "FORWARDED_ALLOW_IPS": "127.0.0.1",  # the load balancer, in front of both
@@ -44,9 +36,13 @@ async def test_guesses_from_many_addresses_on_two_processes_are_limited_per_acco
                 )
                 return response.status_code
 
-            created = await client.post(f"{urls[0]}/users/", json=sign_up(username))
+            created = await client.post(
+                f"{urls[0]}/users/", json=sign_up(username), headers={"X-Forwarded-For": owner}
+            )
             first = await log_in(1, owner, password)  # the owner, where they usually sign in
-            guesses = [await log_in(n, new_address(), f"guess number {n}") for n in range(GUESSES)]
+            guesses = [
+                await log_in(n, own_names.address(), f"guess number {n}") for n in range(GUESSES)
+            ]
             owner_again = [await log_in(n, owner, password) for n in range(2)]
 
     print(f"{GUESSES} guesses from as many addresses over two processes: {guesses}")
