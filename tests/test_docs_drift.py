@@ -144,3 +144,18 @@ def test_the_front_pages_are_at_most_200_lines(project: Path) -> None:
     }
 
     assert {page: count for page, count in lines.items() if count > 200} == {}
+
+
+def test_the_operation_counts_in_the_template_readme_are_the_renders(tmp_path: Path) -> None:
+    said = re.search(
+        r"the API has (\d+) operations, against (\d+) with `none`",
+        (TEMPLATE_DIR / "README.md").read_text(),
+    )
+    count = "import app.main; print(sum(map(len, app.main.app.openapi()['paths'].values())))"
+    counted = [
+        assert_succeeds([sys.executable, "-c", count], render(tmp_path / auth, {"auth": auth}))
+        for auth in ("jwt", "none")
+    ]
+
+    assert said is not None
+    assert [int(number) for number in said.groups()] == [int(text) for text in counted]
