@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from opentelemetry.sdk import environment_variables
 
-from tests.rendering import CONTEXT, TEMPLATE_DIR, assert_succeeds, fullest, render
+from tests.rendering import TEMPLATE_DIR, assert_succeeds, chosen_options, fullest, render
 
-QUESTIONS = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
 RENDERS = {
-    "fullest": {**fullest(QUESTIONS), "database": "postgresql"},
+    "fullest": fullest(chosen_options()),
     "default": {},
 }
 ROUTE = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)[^`]*`")

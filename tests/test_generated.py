@@ -17,7 +17,7 @@ import pytest
 from redis import Redis
 from sqlalchemy.engine import make_url
 
-from tests import postgres, redis_server
+from tests import postgres
 from tests.pythons import RUNNING, interpreter, python_with_dependencies
 from tests.redis_server import WatchedRedis, watched_server
 from tests.rendering import (
@@ -233,18 +233,17 @@ def test_generated_test_suite_passes(
     record_property: Callable[[str, object], None],
 ) -> None:
     python = python_with_dependencies(str(answers["python_version"]), environments)
-    servers = {"TEST_REDIS_URL": redis_server.server_url()}
+    servers: dict[str, str] = {}
     if answers["database"] == "postgresql":
         servers["TEST_DATABASE_URL"] = postgres.server_url()
     # The fullest row's runs meet hostile settings: in .env for the quick run, in the environment
     # for the thorough one (whose live servers inherit it).
     hostile = answers == SUITE_ROWS[1]
 
-    # The hostile row's Redis is one of the test's own too, so that what the run leaves there shows:
-    # its keys are the run's own, and gone at its end.
+    # The suite's Redis (TEST_REDIS_URL) is one of the test's own, so that what a run leaves there
+    # shows: its keys are the run's own, and gone at its end.
     with watched_server(tmp_path) as untold, watched_server(tmp_path) as told:
-        if hostile:
-            servers["TEST_REDIS_URL"] = told.url
+        servers["TEST_REDIS_URL"] = told.url
         for kind in runs:
             profile, parallel = RUNS[kind]
             slug = unique_slug()
@@ -305,26 +304,22 @@ def assert_quick_leaves_out_the_rest(
 ) -> None:
     """The quick profile's selection, in the same project, and what it leaves out, add up to what
     the thorough run passed; what it leaves out is the `live` tests."""
-    quick = {**env, **QUICK}
-    collected = assert_succeeds([python, "-m", "pytest", "-q", "--collect-only"], project, quick)
-    live = assert_succeeds(
-        [python, "-m", "pytest", "-q", "--collect-only", "-m", "live"], project, quick
-    )
-    counts = re.fullmatch(
-        r"(\d+)/(\d+) tests collected \((\d+) deselected\) in [\d.]+s",
-        collected.strip().splitlines()[-1],
-    )
-    live_counts = re.fullmatch(
-        r"(\d+)/\d+ tests collected \(\d+ deselected\) in [\d.]+s",
-        live.strip().splitlines()[-1],
-    )
+
+    def collected(*options: str) -> tuple[int, int, int]:
+        """What the quick profile selects with these options: selected, all, deselected."""
+        command = [python, "-m", "pytest", "-q", "--collect-only", *options]
+        last = assert_succeeds(command, project, {**env, **QUICK}).strip().splitlines()[-1]
+        counts = re.fullmatch(r"(\d+)/(\d+) tests collected \((\d+) deselected\) in [\d.]+s", last)
+        assert counts is not None, last
+        selected, total, deselected = map(int, counts.groups())
+        return selected, total, deselected
+
     passed = re.fullmatch(r"(\d+) passed in [\d.]+s(?: \([\d:]+\))?", thorough_summary)
-    assert counts is not None, collected
-    assert live_counts is not None, live
     assert passed is not None, thorough_summary
-    selected, total, left_out = map(int, counts.groups())
+    selected, total, left_out = collected()
+    live, *_ = collected("-m", "live")
     assert (selected + left_out, total) == (int(passed[1]), int(passed[1]))
-    assert left_out == int(live_counts[1]) > 0
+    assert left_out == live > 0
 
 
 def test_the_fullest_code_meets_hostile_settings() -> None:

@@ -11,7 +11,15 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.rendering import CONTEXT, TEMPLATE_DIR, emptiest, fullest, load_hook, render, run
+from tests.rendering import (
+    TEMPLATE_DIR,
+    chosen_options,
+    emptiest,
+    fullest,
+    load_hook,
+    render,
+    run,
+)
 
 pre_gen = load_hook("pre_gen_project")
 post_gen = load_hook("post_gen_project")
@@ -58,9 +66,8 @@ def test_every_name_a_render_installs_is_a_reserved_slug(database: str, tmp_path
     repository's environment, which holds every render's dependencies, has them."""
     # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
     # dependency an answer can bring, on each database.
-    questions = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
     # Kubernetes manifests bring no dependency, and need PostgreSQL.
-    answers = {**fullest(questions), "database": database, "deploy": "none"}
+    answers = {**fullest(chosen_options()), "database": database, "deploy": "none"}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 

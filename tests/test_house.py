@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.rendering import CONTEXT, TEMPLATE_DIR, fullest, render
+from tests.rendering import TEMPLATE_DIR, chosen_options, fullest, render
 
-QUESTIONS = [option for option in CONTEXT if isinstance(CONTEXT[option], bool | list)]
 ARROW = re.compile(r"^\s+(\w+) --> (\w+)$", re.M)
 NODE = re.compile(r"^\s+(\w+)$", re.M)
 
@@ -22,7 +21,7 @@ Graph = dict[str, set[str]]
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    answers = {**fullest(QUESTIONS), "database": "postgresql"}
+    answers = fullest(chosen_options())
     return render(tmp_path_factory.mktemp("house"), answers)
 
 

@@ -70,10 +70,12 @@ async def live_owner_headers(client: AsyncClient, username: str = "owner") -> di
     return {"Authorization": f"Bearer {token}"}
 
 
-async def live_admin_headers(client: AsyncClient, database_url: str) -> dict[str, str]:
+async def live_admin_headers(
+    client: AsyncClient, database_url: str, username: str = "admin"
+) -> dict[str, str]:
     """Headers that sign a live server's requests in as a new admin, who may use every route and
     owns the items they make."""
-    headers = await live_owner_headers(client, "admin")
+    headers = await live_owner_headers(client, username)
     admin = (await client.get("/users/me", headers=headers)).json()
     engine = create_engine(database_url)
     async with AsyncSession(engine) as session:

@@ -56,10 +56,12 @@ async def started_app(engine: AsyncEngine) -> AsyncIterator[ASGIApp]:
         yield manager.app
 
 
+# What `client_at` gives: a client of the app at a given address.
+ClientAt = Callable[[str], AbstractAsyncContextManager[AsyncClient]]
+
+
 @pytest.fixture
-def client_at(
-    started_app: ASGIApp, db_session: AsyncSession
-) -> Callable[[str], AbstractAsyncContextManager[AsyncClient]]:
+def client_at(started_app: ASGIApp, db_session: AsyncSession) -> ClientAt:
     """Clients from other addresses, whose requests use the test's session."""
     return lambda address: client_for(started_app, db_session, address)
 

@@ -4,7 +4,6 @@ storage answers."""
 import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +15,7 @@ from redis.asyncio import ConnectionPool
 from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
+from tests.api_client import ClientAt
 from tests.factories import sign_up
 from tests.live_server import OwnNames, free_port
 from tests.relay import Relay
@@ -69,7 +69,7 @@ async def test_sign_ups_over_the_limit_get_429_with_retry_after(
 @pytest.mark.usefixtures("fresh_rate_limits")
 async def test_the_limit_counts_per_client_address(
     async_client: AsyncClient,
-    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    client_at: ClientAt,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
@@ -84,7 +84,7 @@ async def test_the_limit_counts_per_client_address(
 
 @pytest.mark.usefixtures("fresh_rate_limits")
 async def test_client_addresses_that_do_not_parse_share_one_limit(
-    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    client_at: ClientAt,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(get_settings(), "sign_up_rate_limit", "1/minute")
@@ -139,7 +139,7 @@ async def storage_at(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[
 
 @pytest.mark.parametrize("storage", ["refusing", "frozen"])
 async def test_a_storage_outage_lets_requests_through_quickly_with_one_warning_each_way(
-    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    client_at: ClientAt,
     storage_at: Callable[[str], None],
     redis_url: str,
     own_names: OwnNames,

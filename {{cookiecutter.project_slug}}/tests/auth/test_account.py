@@ -1,9 +1,6 @@
 """Your own account: changing the password ends your other sessions; deleting the account takes
 your sessions and items with it. Both need the password, and are rate-limited per account."""
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-
 import pytest
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -13,6 +10,7 @@ from app.auth.models import AuthSession
 from app.core.config import get_settings
 from app.items.models import Item
 from app.users.models import User
+from tests.api_client import ClientAt
 from tests.auth.accounts import PASSWORD, log_in, refreshed, sign_up, works
 
 NEW_PASSWORD = "a new and longer password"
@@ -103,7 +101,7 @@ async def test_deleting_the_account_with_a_wrong_password_deletes_nothing(
 @pytest.mark.usefixtures("fresh_rate_limits")
 async def test_password_checks_are_limited_per_account_from_any_address(
     anonymous_client: AsyncClient,
-    client_at: Callable[[str], AbstractAsyncContextManager[AsyncClient]],
+    client_at: ClientAt,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await sign_up(anonymous_client, "ann")

@@ -1,19 +1,16 @@
 """Password guesses spread over many client addresses are limited per account
 (app/auth/guessing.py), and the owner still signs in where they usually do."""
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-
 import pytest
-from httpx import AsyncClient, Response
+from httpx import Response
 
 from app.core.config import get_settings
 from app.users.models import User
 from tests import factories
+from tests.api_client import ClientAt
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
 
-ClientAt = Callable[[str], AbstractAsyncContextManager[AsyncClient]]
 LIMIT = 3
 
 

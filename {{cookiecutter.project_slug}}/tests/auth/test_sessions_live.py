@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.auth.accounts import Session, log_in, promote, refreshed, sign_up, works
+from tests.auth.accounts import Session, log_in, refreshed, sign_up, works
+from tests.clients import live_admin_headers
 from tests.database import spare_database
 from tests.live_server import live_server, with_schema
 
@@ -96,19 +97,14 @@ async def test_two_admins_who_demote_each_other_at_once_leave_one(
     outcomes = []
     try:
         for round_ in range(ROUNDS):
-            ids = [await sign_up(first, f"boss{round_}{side}") for side in "ab"]
-            async with AsyncSession(engine) as session:
-                for user_id in ids:
-                    await promote(session, user_id)
-                await session.commit()
-            bosses = [await log_in(first, f"boss{round_}{side}") for side in "ab"]
+            bosses = [
+                await live_admin_headers(first, servers_database, f"boss{round_}{side}")
+                for side in "ab"
+            ]
+            ids = [(await first.get("/users/me", headers=boss)).json()["id"] for boss in bosses]
             answers = await asyncio.gather(
-                first.patch(
-                    f"/admin/users/{ids[1]}", json={"role": "user"}, headers=bosses[0].headers
-                ),
-                second.patch(
-                    f"/admin/users/{ids[0]}", json={"role": "user"}, headers=bosses[1].headers
-                ),
+                first.patch(f"/admin/users/{ids[1]}", json={"role": "user"}, headers=bosses[0]),
+                second.patch(f"/admin/users/{ids[0]}", json={"role": "user"}, headers=bosses[1]),
             )
             async with AsyncSession(engine) as session:
                 admins = await session.scalar(

@@ -3,20 +3,22 @@ longer than the socket's timeout sees no outage, and still gets what comes in.""
 
 import asyncio
 import logging
-import uuid
 
 import pytest
 from redis.asyncio import Redis
 
 from app.jobs import broker
 from app.jobs.broker import QUEUE
+from tests.live_server import OwnNames
 
 pytestmark = pytest.mark.live
 
 
-async def test_an_idle_queue_is_no_outage(redis_url: str, caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_idle_queue_is_no_outage(
+    redis_url: str, own_names: OwnNames, caplog: pytest.LogCaptureFixture
+) -> None:
     socket_timeout = 0.4
-    name = f"{QUEUE}:{uuid.uuid4().hex}"  # this run's own
+    name = own_names.name(f"{QUEUE}:")
     queue = broker.Queue(redis_url, queue_name=name, socket_timeout=socket_timeout)
     messages = queue.listen()
     redis = Redis.from_url(redis_url)
@@ -30,7 +32,6 @@ async def test_an_idle_queue_is_no_outage(redis_url: str, caplog: pytest.LogCapt
             message = await asyncio.wait_for(waiting, timeout=10)
     finally:
         await messages.aclose()
-        await redis.delete(queue.queue_name)
         await redis.aclose()
         await queue.shutdown()
 
