@@ -41,8 +41,9 @@ ALWAYS_PRESENT = [
 # One shape for every resource: the routes, the rows that paths name, the rules, the API's types
 # and the tables.
 RESOURCE_FILES = ["__init__.py", "deps.py", "models.py", "router.py", "schemas.py", "service.py"]
-# Packages with tables that are no resource: jwt sign-in's sessions and refresh tokens.
-NOT_RESOURCES = {"auth", "jobs"}
+# Packages with tables that are no resource: jwt sign-in's sessions and refresh tokens, the mailed
+# links' tokens, and the jobs.
+NOT_RESOURCES = {"auth", "accounts", "jobs"}
 LICENSE_FIRST_WORDS = {
     "MIT": "MIT License",
     "Apache-2.0": "Apache License",
@@ -179,8 +180,10 @@ def test_auth_files_come_with_jwt(rendered: tuple[Answers, Path]) -> None:
         "dependencies"
     ]
 
-    assert (project / "app/auth").is_dir() == jwt
-    assert (project / "tests/auth").is_dir() == jwt
+    for part in ("auth", "accounts", "admin"):
+        assert (project / "app" / part).is_dir() == jwt
+        assert (project / "tests" / part).is_dir() == jwt
+    assert (project / "app/mail.py").is_file() == jwt
     assert (project / "tests/items/test_ownership.py").is_file() == jwt
     assert any(dependency.startswith("pyjwt") for dependency in dependencies) == jwt
     assert ("SECRET_KEY" in (project / ".env.example").read_text()) == jwt

@@ -15,11 +15,17 @@ from starlette.middleware import Middleware
 {% if not cookiecutter.use_alembic -%}
 from app import models
 {% endif -%}
+{% if cookiecutter.auth == "jwt" -%}
+{% if cookiecutter.background_jobs != "taskiq" -%}
+from app.accounts import mailing
+{% endif -%}
+from app.accounts import router as accounts_router
+from app.admin import router as admin_router
+{% endif -%}
 from app.api import errors, health
 from app.api.docs import add_docs
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
-from app.auth import account, admin{{ ", mailing" if cookiecutter.background_jobs != "taskiq" }}
 from app.auth import router as auth_router
 from app.auth.deps import signed_in
 {%- endif %}
@@ -135,8 +141,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
 {%- if cookiecutter.auth == "jwt" %}
     app.include_router(auth_router.router)
-    app.include_router(account.router)
-    app.include_router(admin.router)
+    app.include_router(accounts_router.router)
+    app.include_router(admin_router.router)
     app.include_router(users_router.directory, dependencies=signed_in)
 {%- else %}
     app.include_router(users_router.router)

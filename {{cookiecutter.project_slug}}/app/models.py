@@ -4,7 +4,8 @@ Table creation, the migrations and the tests read the metadata here: import each
 """
 
 {% if cookiecutter.auth == "jwt" -%}
-from app.auth.models import AccountToken, AuthSession, RefreshToken
+from app.accounts.models import AccountToken
+from app.auth.models import AuthSession, RefreshToken
 {% endif -%}
 from app.db.base import Base
 from app.items.models import Item

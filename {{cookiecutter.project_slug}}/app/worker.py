@@ -25,7 +25,7 @@ from app.observability import {{ ["metrics" if cookiecutter.use_metrics, "sentry
 {%- endif %}
 
 # The modules whose jobs the workers run: add each new one here.
-JOB_MODULES = [{{ '"app.auth.mailing", ' if cookiecutter.auth == "jwt" }}"app.items.jobs"]
+JOB_MODULES = [{{ '"app.accounts.mailing", ' if cookiecutter.auth == "jwt" }}"app.items.jobs"]
 # After the jobs in hand, the most that closing the connections may take: a job still running
 # then ends with the process.
 BROKER_SHUTDOWN_SECONDS = 2

@@ -32,6 +32,9 @@ pytest_plugins = [
 {%- if cookiecutter.background_jobs == "taskiq" %}
     "tests.jobs.plugin",
 {%- endif %}
+{%- if cookiecutter.auth == "jwt" %}
+    "tests.mailbox",
+{%- endif %}
 ]
 
 

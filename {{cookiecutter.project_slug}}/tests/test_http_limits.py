@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from app.http_limits import MAX_HEAD_BYTES, MAX_HEADERS
+from app.server.protocol import MAX_HEAD_BYTES, MAX_HEADERS
 from tests.database import spare_database
 from tests.live_server import server_process
 

@@ -1,14 +1,9 @@
-"""Signed-in sessions and the refresh tokens that keep them going; the single-use tokens of the
-links in account mails.
+"""Signed-in sessions and the refresh tokens that keep them going.
 
 A login starts a session. Its access tokens name it (`sid`), and every request reads it together
 with its user, so a session that ends stops its access tokens at once, on every process. Its
 refresh tokens are random, stored only as hashes, and each is used once: using one gives the next.
 Using one a second time can only be a copy, so it ends the session (reuse detection).
-
-A mailed link carries a token of its own, random and stored as a hash too: for a password reset,
-or to verify an address (the user's own, or the one they asked to change to). It works once,
-until it expires.
 """
 
 from datetime import datetime
@@ -17,7 +12,6 @@ from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
-from app.users.models import EMAIL_MAX_LENGTH
 
 TOKEN_HASH_LENGTH = 64  # SHA-256, in hex
 
@@ -39,18 +33,5 @@ class RefreshToken(Base):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
     )
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-
-
-class AccountToken(Base):
-    __tablename__ = "account_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(TOKEN_HASH_LENGTH), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))  # "reset" or "verify"
-    # The address that a "verify" token verifies: the user's, or the one they are changing to.
-    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,5 +1,5 @@
-"""Sessions (log in, refresh, log out) and what ends them: a changed password, an admin's
-deactivation, a deleted account.
+"""Sessions: log in, refresh, log out, and `end_sessions`, which a changed password, an admin's
+deactivation and a deleted account call too.
 
 Every write here is one statement that decides by itself, so racing requests cannot both win: a
 refresh token is spent by an UPDATE that only the first can make, and an ended session stays
@@ -10,22 +10,17 @@ waits on the hasher.
 import logging
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from app.auth.models import AuthSession, RefreshToken
-from app.auth.schemas import Token, UserAdminUpdate
+from app.auth.schemas import Token
 from app.auth.tokens import AccessClaims, create_access_token, new_secret_token, token_hash
 from app.core import security
 from app.core.config import get_settings
 from app.users.models import User
 
 logger = logging.getLogger(__name__)
-
-
-class LastAdminError(Exception):
-    """The change would leave no active admin."""
 
 
 def now() -> datetime:
@@ -150,90 +145,3 @@ async def log_out(session: AsyncSession, claims: AccessClaims, *, everywhere: bo
     else:
         await end_sessions(session, AuthSession.id == claims.session_id)
     await session.commit()
-
-
-async def check_password(session: AsyncSession, user: User, password: str) -> bool:
-    """Whether the password is the signed-in user's. The transaction that read the user ends
-    before the check, so that no connection waits on the hasher."""
-    await session.commit()
-    return await security.verify_password(password, user.hashed_password)
-
-
-async def email_taken(session: AsyncSession, email: str) -> bool:
-    return await session.scalar(select(User.id).where(User.email == email)) is not None
-
-
-async def change_password(
-    session: AsyncSession, user: User, claims: AccessClaims, *, current: str, new: str
-) -> bool:
-    """Set a new password if `current` is the user's; end every other session. False if not."""
-    if not await check_password(session, user, current):
-        return False
-    hashed = await security.hash_password(new)
-    await session.execute(update(User).where(User.id == user.id).values(hashed_password=hashed))
-    await end_sessions(session, AuthSession.user_id == user.id, AuthSession.id != claims.session_id)
-    await session.commit()
-    return True
-
-
-async def delete_account(session: AsyncSession, user: User, *, password: str) -> bool:
-    """Delete the user, with their sessions and items, if the password is theirs; raise
-    LastAdminError for the last active admin."""
-    if not await check_password(session, user, password):
-        return False
-    if user.role == "admin":
-        await _lock_the_admins(session)
-    # The database deletes the rows that refer to the user (ON DELETE CASCADE).
-    deleted = await session.execute(
-        delete(User).where(User.id == user.id, _leaves_an_admin(user.id)).returning(User.id)
-    )
-    if deleted.first() is None:
-        await session.rollback()
-        raise LastAdminError
-    await session.commit()
-    return True
-
-
-async def change_user(
-    session: AsyncSession, *, user_id: int, changes: UserAdminUpdate
-) -> User | None:
-    """The user after an admin's changes, or None when no such user exists; LastAdminError when
-    they would leave no active admin. A deactivated user's sessions end with the change, in the
-    same transaction."""
-    values = changes.model_dump(exclude_unset=True)
-    if not values:
-        return await session.get(User, user_id)
-    changing = update(User).where(User.id == user_id).values(values).returning(User)
-    if values.get("role", "admin") != "admin" or values.get("is_active") is False:
-        await _lock_the_admins(session)
-        changing = changing.where(_leaves_an_admin(user_id))
-    user = await session.scalar(changing)
-    if user is None:
-        await session.rollback()
-        if await session.get(User, user_id) is not None:
-            raise LastAdminError
-        return None
-    if values.get("is_active") is False:
-        await end_sessions(session, AuthSession.user_id == user_id)
-    await session.commit()
-    return user
-
-
-async def _lock_the_admins(session: AsyncSession) -> None:
-    """Take the active admins' rows, in order, until the transaction ends: of two admins who
-    demote each other at once, the second then sees the first one's change. (SQLite has no row
-    locks: it runs one write at a time, and each guarded statement decides alone.)"""
-    admins = select(User.id).where(_active_admin(User)).order_by(User.id).with_for_update()
-    await session.execute(admins)
-
-
-def _active_admin(user: type[User]) -> ColumnElement[bool]:
-    return (user.role == "admin") & user.is_active
-
-
-def _leaves_an_admin(user_id: int) -> ColumnElement[bool]:
-    """Whether an active admin is left once the user is demoted, deactivated or deleted: they are
-    none, or another is."""
-    other = aliased(User)
-    another_admin = select(other.id).where(_active_admin(other), other.id != user_id).exists()
-    return or_(~_active_admin(User), another_admin)

@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     worker_timeout_seconds: int = Field(default=60, ge=1)
     forwarded_allow_ips: Annotated[str, AfterValidator(_networks)] = ""
     # A connection whose request head, or body, has not arrived in this time is closed
-    # (app/http_limits.py): a client trickling bytes cannot hold a connection open for ever.
+    # (app/server/protocol.py): a client trickling bytes cannot hold a connection open for ever.
     http_head_timeout_seconds: float = Field(default=10, gt=0)
     http_body_timeout_seconds: float = Field(default=30, gt=0)
 {%- if cookiecutter.use_tracing %}
@@ -169,7 +169,7 @@ class Settings(BaseSettings):
     # Account mails asked for (password resets, new verification links) and reset links followed:
     # per client address, and per email address or account.
     mail_rate_limit: RateLimit = "5/hour"
-    # Account mails (app/auth/mail.py) go to this SMTP server; without one, local development
+    # Account mails (app/mail.py) go to this SMTP server; without one, local development
     # writes them to the log, and anywhere else they are not sent (one warning each).
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

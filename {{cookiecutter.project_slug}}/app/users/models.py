@@ -20,10 +20,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
 {%- if cookiecutter.auth == "jwt" %}
-    # "user", or "admin", who also manages the other users (app/auth/admin.py)
+    # "user", or "admin", who also manages the other users (app/admin/router.py)
     role: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     # A deactivated user cannot sign in, and their sessions ended when they were deactivated.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    # Set once the user follows the link mailed to their address (app/auth/mail.py).
+    # Set once the user follows the link mailed to their address (app/accounts/links.py).
     email_verified: Mapped[bool] = mapped_column(default=False, server_default=false())
 {%- endif %}

@@ -30,7 +30,7 @@ from app.users import service
 from app.users.deps import ExistingUser
 from app.users.schemas import UserPublic
 
-# Reading users, which app/main.py puts behind a sign-in (signing up is app/auth/account.py's: it
+# Reading users, which app/main.py puts behind a sign-in (signing up is app/accounts/router.py's: it
 # mails a link that verifies the address).
 directory = APIRouter(prefix="/users", tags=["users"])
 {%- endif %}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
-from tests.auth.mailbox import Mailbox
+from tests.mailbox import Mailbox
 from tests.profile import THOROUGH
 
 USERS = ("ann", "bob")

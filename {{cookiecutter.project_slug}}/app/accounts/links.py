@@ -12,13 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import mail
-from app.auth.mail import Mail
-from app.auth.models import AccountToken, AuthSession
+from app import mail
+from app.accounts.models import AccountToken
+from app.auth.models import AuthSession
 from app.auth.service import end_sessions, now
 from app.auth.tokens import new_secret_token, token_hash
 from app.core import security
 from app.core.config import get_settings
+from app.mail import Mail
 from app.users.models import User
 
 VERIFY = "verify"

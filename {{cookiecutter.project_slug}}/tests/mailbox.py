@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives: the mail tests point the
-app at it and read the mails as a user would, links included."""
+app at it and read the mails as a user would, links included; and `deliver_mail`, which sends what
+the app has taken in to send."""
 
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -10,7 +11,13 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+{% if cookiecutter.background_jobs != "taskiq" -%}
+from app.accounts import mailing
+{% endif -%}
 from app.core.config import get_settings
+{%- if cookiecutter.background_jobs == "taskiq" %}
+from tests.jobs.plugin import RunJobs
+{%- endif %}
 from tests.live_server import free_port
 
 
@@ -56,6 +63,19 @@ class Mailbox:
         found = re.search(rf"/{page}\?token=([\w-]+)", body)
         assert found is not None, body
         return found[1]
+
+
+{% if cookiecutter.background_jobs == "taskiq" -%}
+@pytest.fixture
+def deliver_mail(run_jobs: RunJobs) -> Callable[[], Awaitable[object]]:
+    """Send the mails that the app has stored as jobs: the jobs run, as a worker runs them."""
+    return run_jobs
+{%- else -%}
+@pytest.fixture
+def deliver_mail() -> Callable[[], Awaitable[object]]:
+    """Send the mails that the app has on their way: they are waited for."""
+    return mailing.settle
+{%- endif %}
 
 
 @pytest.fixture(scope="session")

@@ -12,12 +12,12 @@ from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import AccountToken
+from app.accounts.models import AccountToken
 from app.auth.service import now
 from app.core.config import get_settings
 from app.users.models import User
 from tests.auth.accounts import PASSWORD, log_in, refreshed, sign_up, works
-from tests.auth.mailbox import Mailbox
+from tests.mailbox import Mailbox
 from tests.settings import fresh_settings
 
 NEW_PASSWORD = "a new and longer password"

@@ -1,7 +1,7 @@
 """Your own account: sign up, read it, change your password or email address, verify the address,
 reset a forgotten password, delete the account.
 
-Mails are sent after the request's commit (app/auth/mailing.py): a slow or failing mail server
+Mails are sent after the request's commit (app/accounts/mailing.py): a slow or failing mail server
 never delays a request or fails it.
 """
 
@@ -9,12 +9,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, status
 
-from app.api.deps import SessionDep
-from app.api.rate_limit import RateLimit
-from app.auth import links, service
-from app.auth.deps import CurrentSession, CurrentUser, per_account
-from app.auth.mailing import Mails
-from app.auth.schemas import (
+from app.accounts import links, service
+from app.accounts.mailing import Mails
+from app.accounts.schemas import (
     AccountDeletion,
     EmailChange,
     LinkToken,
@@ -22,6 +19,9 @@ from app.auth.schemas import (
     PasswordReset,
     PasswordResetRequest,
 )
+from app.api.deps import SessionDep
+from app.api.rate_limit import RateLimit
+from app.auth.deps import CurrentSession, CurrentUser, per_account
 from app.users.deps import NewUser
 from app.users.schemas import UserPrivate
 

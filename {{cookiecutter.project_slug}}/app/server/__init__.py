@@ -1,7 +1,7 @@
 """The production server: `python -m app.server`.
 
-uvicorn with uvloop and httptools (with bounds on heads and slow clients: app/http_limits.py), on
-HOST and PORT, with WEB_CONCURRENCY worker processes; on SIGTERM it stops accepting connections,
+uvicorn with uvloop and httptools (with bounds on heads and slow clients: protocol.py, beside this),
+on HOST and PORT, with WEB_CONCURRENCY worker processes; on SIGTERM it stops accepting connections,
 lets requests in flight finish for up to GRACEFUL_SHUTDOWN_SECONDS, then runs the lifespan's end,
 which disposes of the engine. The X-Forwarded-For and -Proto headers count only from the proxies
 in FORWARDED_ALLOW_IPS.
@@ -35,7 +35,7 @@ def main() -> None:
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
-        http="app.http_limits:BoundedHttpToolsProtocol",  # httptools, with bounds
+        http="app.server.protocol:BoundedHttpToolsProtocol",  # httptools, with bounds
         log_config=None,  # the app's own (app/core/logging.py)
     )
 
@@ -68,7 +68,3 @@ def start_line(settings: Settings) -> tuple[int, str]:
     if warnings:
         return logging.WARNING, f"{line}; " + "; ".join(warnings)
     return logging.INFO, line
-
-
-if __name__ == "__main__":
-    main()

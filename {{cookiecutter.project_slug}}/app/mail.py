@@ -1,7 +1,7 @@
 """Account mails, sent over SMTP with aiosmtplib to the server that SMTP_HOST names.
 
-A mail is never sent by the request that asks for it: app/auth/mailing.py hands it over after the
-commit, so that a mail server that is slow or down never delays a request, nor turns it into a
+A mail is never sent by the request that asks for it: app/accounts/mailing.py hands it over after
+the commit, so that a mail server that is slow or down never delays a request, nor turns it into a
 500. What is said of a mail (`str(mail)`) names its kind and its user, never its address or its
 link, which carries a secret.
 

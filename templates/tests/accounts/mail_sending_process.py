@@ -10,11 +10,11 @@ import httpx
 import pytest
 from httpx import AsyncClient
 
-from app.auth import mailing
+from app.accounts import mailing
 from app.core.config import get_settings
 from tests.auth.accounts import PASSWORD, sign_up
-from tests.auth.mailbox import Mailbox
 from tests.live_server import free_port, server_process
+from tests.mailbox import Mailbox
 
 LogLines = Callable[[], list[dict[str, object]]]
 

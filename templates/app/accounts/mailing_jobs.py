@@ -12,7 +12,8 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import links, mail
+from app import mail
+from app.accounts import links
 from app.jobs import job
 
 

@@ -10,15 +10,15 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import mailing
-from app.auth.models import AccountToken
+from app.accounts import mailing
+from app.accounts.models import AccountToken
 from app.core.config import get_settings
 from app.jobs.models import Job
 from tests.auth.accounts import sign_up
-from tests.auth.mailbox import Mailbox
 from tests.jobs.live import Database, RedisServer, none_left, started, until
 from tests.jobs.plugin import RunJobs
 from tests.live_server import free_port, live_server
+from tests.mailbox import Mailbox
 
 
 async def mail_jobs(session: AsyncSession) -> list[Job]:

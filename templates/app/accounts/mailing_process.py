@@ -15,10 +15,11 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import mail
+from app.accounts import links
 from app.api.deps import SessionsDep
-from app.auth import links, mail
-from app.auth.mail import Mail, MailNotSentError
 from app.core.config import get_settings
+from app.mail import Mail, MailNotSentError
 
 SEND_ATTEMPTS = 3
 SECONDS_BETWEEN_ATTEMPTS = 5.0

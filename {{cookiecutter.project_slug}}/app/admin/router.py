@@ -3,11 +3,12 @@ or deactivate them (their sessions end at once) and activate them again."""
 
 from fastapi import APIRouter, HTTPException, status
 
+from app.accounts.router import last_admin
+from app.accounts.service import LastAdminError
+from app.admin import service
+from app.admin.schemas import UserAdminUpdate, UserAdminView
 from app.api.deps import Id, Limit, Offset, SessionDep
-from app.auth import service
-from app.auth.account import last_admin
 from app.auth.deps import CurrentUser, admin_only
-from app.auth.schemas import UserAdminUpdate, UserAdminView
 from app.users import service as users_service
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=admin_only)
@@ -43,7 +44,7 @@ async def update_user(
         )
     try:
         user = await service.change_user(session, user_id=user_id, changes=changes)
-    except service.LastAdminError:
+    except LastAdminError:
         raise last_admin() from None
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")

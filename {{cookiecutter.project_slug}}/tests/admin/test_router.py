@@ -7,8 +7,9 @@ import pytest
 from httpx import AsyncClient, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import service
-from app.auth.schemas import UserAdminUpdate
+from app.accounts.service import LastAdminError
+from app.admin import service
+from app.admin.schemas import UserAdminUpdate
 from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
 
 
@@ -148,7 +149,7 @@ async def test_no_change_by_anyone_leaves_no_active_admin(
     await change(anonymous_client, admin, ann_id, {"role": "admin", "is_active": False})
 
     for changes in (demote, deactivate):  # ann is an admin, but not an active one
-        with pytest.raises(service.LastAdminError):
+        with pytest.raises(LastAdminError):
             await service.change_user(db_session, user_id=root_id, changes=changes)
     await change(anonymous_client, admin, ann_id, {"is_active": True})
     demoted = await service.change_user(db_session, user_id=root_id, changes=demote)

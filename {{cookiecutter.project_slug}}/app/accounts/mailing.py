@@ -1,0 +1,1 @@
+{% include "app/accounts/mailing_" ~ ("jobs" if cookiecutter.background_jobs == "taskiq" else "process") ~ ".py" %}

@@ -1,1 +1,0 @@
-{% include "app/auth/mailing_" ~ ("jobs" if cookiecutter.background_jobs == "taskiq" else "process") ~ ".py" %}

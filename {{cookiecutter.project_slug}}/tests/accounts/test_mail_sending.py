@@ -1,0 +1,1 @@
+{% include "tests/accounts/mail_sending_" ~ ("jobs" if cookiecutter.background_jobs == "taskiq" else "process") ~ ".py" %}

@@ -1,1 +1,0 @@
-{% include "tests/auth/mail_sending_" ~ ("jobs" if cookiecutter.background_jobs == "taskiq" else "process") ~ ".py" %}
