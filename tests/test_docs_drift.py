@@ -30,7 +30,8 @@ ROUTES = """
 import importlib, json, pkgutil
 import app
 from fastapi import APIRouter
-modules = [importlib.import_module(found.name) for found in pkgutil.walk_packages(app.__path__, "app.")]
+found = pkgutil.walk_packages(app.__path__, "app.")
+modules = [importlib.import_module(f.name) for f in found if not f.name.endswith(".__main__")]
 routers = [getattr(module, "router", None) for module in modules]
 routes = [
     [sorted(route.methods), route.path]
@@ -38,7 +39,7 @@ routes = [
     for route in router.routes
 ]
 print(json.dumps(routes))
-"""  # noqa: E501 (run as it is)
+"""
 
 
 @pytest.fixture(scope="module", params=list(RENDERS))

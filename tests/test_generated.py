@@ -25,6 +25,7 @@ from tests.rendering import (
     INTERACTING_CODE_OPTIONS,
     OBSERVABILITY_OPTIONS,
     QUICK,
+    TEMPLATE_DIR,
     THOROUGH,
     TOOL_OPTIONS,
     Answers,
@@ -277,6 +278,7 @@ def test_generated_test_suite_passes(
                     f"first {kind} run (nothing warmed) of the fullest render: {seconds:.1f} s "
                     "wall, measured inside this run, beside its other tests",
                 )
+                assert_benchmarks_say(kind, passed=int(summary.split()[0]), seconds=seconds)
             if answers["database"] == "postgresql":
                 assert postgres.databases_named_like(servers["TEST_DATABASE_URL"], slug) == []
             assert not (project / "must-not-be-created.db").exists()
@@ -320,6 +322,45 @@ def assert_quick_leaves_out_the_rest(
     live, *_ = collected("-m", "live")
     assert (selected + left_out, total) == (int(passed[1]), int(passed[1]))
     assert left_out == live > 0
+
+
+def benchmarks_say() -> dict[str, float]:
+    """What BENCHMARKS.md says of the fullest render: its tests in each profile, and the seconds of
+    its first quick run (bench/suites.py)."""
+    text = (TEMPLATE_DIR / "BENCHMARKS.md").read_text()
+    counts = re.search(r"runs (\d+) tests in its quick run and (\d+) in its\s+thorough one", text)
+    row = re.search(r"^\| fullest \| ([\d.]+) \|", text, re.M)
+    assert counts is not None, "BENCHMARKS.md no longer gives the fullest render's test counts"
+    assert row is not None, "BENCHMARKS.md no longer gives the fullest render's suite times"
+    return {"quick": int(counts[1]), "thorough": int(counts[2]), "first quick s": float(row[1])}
+
+
+def assert_benchmarks_say(kind: str, *, passed: int, seconds: float) -> None:
+    """The fullest render's figures in BENCHMARKS.md are this run's, within a tolerance: its test
+    counts within a tenth, its first quick run's seconds within a factor of 3 (this run shares the
+    machine with the rest of the meta suite)."""
+    said = benchmarks_say()
+    profile = kind.split()[0]
+    assert abs(passed - said[profile]) <= said[profile] / 10, (
+        f"BENCHMARKS.md says the fullest render runs {said[profile]:.0f} tests in its {profile} "
+        f"run: it ran {passed}"
+    )
+    if profile == "quick":
+        assert said["first quick s"] / 3 <= seconds <= said["first quick s"] * 3, (
+            f"BENCHMARKS.md gives the fullest render's first quick run {said['first quick s']} s: "
+            f"it took {seconds:.1f} s here"
+        )
+
+
+def test_the_benchmarks_figures_are_checked_against_a_run() -> None:
+    said = benchmarks_say()
+
+    assert_benchmarks_say("quick", passed=int(said["quick"]), seconds=said["first quick s"])
+    drifted = int(said["thorough"] / 2)
+    with pytest.raises(AssertionError, match=f"in its thorough run: it ran {drifted}"):
+        assert_benchmarks_say("thorough -n 2", passed=drifted, seconds=60.0)
+    with pytest.raises(AssertionError, match="first quick run"):
+        assert_benchmarks_say("quick", passed=int(said["quick"]), seconds=1.0)
 
 
 def test_the_fullest_code_meets_hostile_settings() -> None:

@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-{% if cookiecutter.background_jobs != "taskiq" -%}
-from app.accounts import mailing
-{% endif -%}
+{% if cookiecutter.background_jobs == "taskiq" -%}
 from app.core.config import get_settings
-{%- if cookiecutter.background_jobs == "taskiq" %}
 from tests.jobs.plugin import RunJobs
-{%- endif %}
 from tests.live_server import free_port
+{%- else -%}
+from app.accounts import mailing
+from app.core.config import get_settings
+from tests.live_server import free_port
+{%- endif %}
 
 
 async def nothing_to_deliver() -> None:
