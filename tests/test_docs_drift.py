@@ -1,7 +1,7 @@
 """What a render's README and docs/ say holds in that render: each route they name is served, each
 module or file of the app they name exists, and each setting or variable they name (in capitals)
 is one that its code, .env.example, compose file or manifests use, or that OpenTelemetry's SDK
-reads. The template's README is held against the fullest render."""
+reads. The template's README, CONTRIBUTING and BENCHMARKS are held against the fullest render."""
 
 import json
 import re
@@ -48,9 +48,10 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def docs(project: Path) -> str:
+    """The pages that describe the render as it is (the CHANGELOG tells of earlier ones)."""
     pages = [project / "README.md", *project.glob("docs/*.md")]
     if project.parent.name.startswith("fullest"):
-        pages.append(TEMPLATE_DIR / "README.md")
+        pages += [TEMPLATE_DIR / name for name in ("README.md", "CONTRIBUTING.md", "BENCHMARKS.md")]
     return "\n".join(page.read_text() for page in pages)
 
 
@@ -90,10 +91,15 @@ def missing_app_names(project: Path, text: str) -> set[str]:
 
 def unused_capitals(project: Path, text: str) -> set[str]:
     """The settings and variables (in capitals) that the text names and that neither the render's
-    code, .env.example, compose file and manifests nor OpenTelemetry's SDK use."""
+    code, .env.example, compose file and manifests nor OpenTelemetry's SDK use (nor, for the
+    template's own pages, the template's hooks, meta suite, benchmarks and CI)."""
+    roots = [project]
+    if project.parent.name.startswith("fullest"):
+        roots += [TEMPLATE_DIR / name for name in ("hooks", "tests", "bench", ".ci")]
     used = "\n".join(
         path.read_text()
-        for path in project.rglob("*")
+        for root in roots
+        for path in root.rglob("*")
         if path.is_file()
         and ".git" not in path.parts
         and path.suffix in {".py", ".toml", ".yaml", ".yml", ".example", ".ini", ""}
