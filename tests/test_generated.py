@@ -75,17 +75,21 @@ SUITE_ROWS = covering_array(
     only={"python_version": PYTHONS_HERE},
     alone=OBSERVABILITY_OPTIONS,
 )
-# How a suite is run: its profile (tests/profile.py in a render) and its pytest workers.
+# How a suite is run: its profile (tests/profile.py in a render) and its pytest options. "every
+# test" is the quick profile's few examples per property with the live tests selected too.
 RUNS = {
     "quick": (QUICK, []),
     "thorough": (THOROUGH, []),
     "thorough -n 2": (THOROUGH, ["-n", "2"]),
+    "every test -n 2": (QUICK, ["-n", "2", "-m", "live or not live"]),
 }
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
 # the live tests, 100 examples per property) is the first run of a render of its own for the
-# emptiest row, serially, and for the fullest code with -n 2 (as the generated CI runs it) on each
-# database; between them they hold every code answer and every live test. The fullest row's two
-# runs are cases of their own, which the run's workers take up side by side.
+# emptiest row, serially, and for the fullest row with -n 2 (as the generated CI runs it); between
+# them they hold every code answer and every live test. The fullest code on the other database
+# runs every test too, live ones included, with the quick profile's examples: the many examples
+# try the code's inputs, which the database does not change. The fullest row's two runs are cases
+# of their own, which the run's workers take up side by side.
 SUITE_RUNS = (
     [
         (SUITE_ROWS[0], ("quick", "thorough")),
@@ -98,7 +102,7 @@ SUITE_RUNS = (
         for version in PYTHONS_MISSING
     ]
     + [
-        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, ("thorough -n 2",))
+        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, ("every test -n 2",))
         for database in choices("database")
         if database != SUITE_ROWS[1]["database"]
     ]
@@ -153,6 +157,17 @@ def test_suites_run_every_code_answer_on_every_python_here() -> None:
         for version in PYTHONS_HERE
     }
     assert RUNNING in PYTHONS_HERE
+
+
+def test_the_live_tests_meet_every_code_answer_on_every_database() -> None:
+    live = [answers for answers, runs in SUITE_RUNS if set(runs) - {"quick"}]
+    met = {(option, answers[option]) for answers in live for option in CODE_OPTIONS}
+
+    assert met == {(option, answer) for option in CODE_OPTIONS for answer in choices(option)}
+    for database in choices("database"):
+        assert {**FULLEST_CODE, "database": database} in [
+            {option: answers[option] for option in CODE_OPTIONS} for answers in live
+        ]
 
 
 def test_thorough_runs_meet_every_code_answer() -> None:
@@ -268,8 +283,10 @@ def test_generated_test_suite_passes(
             assert " passed" in summary
             for outcome in ("failed", "skipped", "error"):
                 assert outcome not in summary
-            if profile is QUICK:  # it says what it left out
+            if kind == "quick":  # it says what it left out
                 assert left_out.startswith("quick profile: left out the `live` tests and all but")
+            elif profile is QUICK:  # the live tests selected
+                assert left_out.startswith("quick profile: left out all but a few examples")
             else:  # which is exactly what the thorough run adds
                 assert_quick_leaves_out_the_rest(python, project, env, summary)
             if hostile:
