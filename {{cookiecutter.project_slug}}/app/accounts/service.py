@@ -1,8 +1,5 @@
 """Your account: its password checked and changed, the address taken or not, its deletion; and
 the rule that an admin's changes keep too (app/admin/service.py): an active admin is always left.
-
-A password is checked after the look-up's transaction ends, so no database connection waits on
-the hasher.
 """
 
 from sqlalchemy import ColumnElement, delete, or_, select, update
