@@ -5,11 +5,16 @@ reads. The template's README, CONTRIBUTING and BENCHMARKS are held against the f
 
 import json
 import re
+import shlex
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 from opentelemetry.sdk import environment_variables
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.rendering import TEMPLATE_DIR, assert_succeeds, chosen_options, fullest, render
 
@@ -110,6 +115,76 @@ def unused_capitals(project: Path, text: str) -> set[str]:
     return unknown - set(dir(environment_variables))
 
 
+def commands(text: str) -> list[list[str]]:
+    """The commands in the text's shell code blocks (bash, sh or unnamed), each as its words,
+    without the variables set before it; a line that a backslash continues is one command, and
+    each part of a `&&` chain is one."""
+    blocks: list[str] = []
+    language = None  # outside a block
+    for line in text.splitlines():
+        fence = re.fullmatch(r" *```(\w*)", line)
+        if fence and language is None:
+            language = fence[1]
+            blocks.append("")
+        elif fence:
+            language = None
+        elif language in {"bash", "sh", ""}:
+            blocks[-1] += line + "\n"
+    found = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            for part in re.split(r"\s&&\s", re.sub(r"\s+#\s.*$", "", line)):
+                words = shlex.split(part)
+                while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+                    words.pop(0)
+                if words:
+                    found.append(words)
+    return found
+
+
+def unknown_commands(project: Path, text: str) -> set[str]:
+    """The commands that the text gives for the project and the project cannot run: a tool
+    (`uv run <tool>`) it does not depend on, a compose profile or service its compose file lacks,
+    a subcommand its CLI lacks, or a path of it that does not exist."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    requirements = [
+        *pyproject["project"]["dependencies"],
+        *(item for group in pyproject["dependency-groups"].values() for item in group),
+    ]
+    tools = {canonicalize_name(Requirement(item).name) for item in requirements} | {"python"}
+    compose_file = project / "compose.yaml"
+    compose = yaml.safe_load(compose_file.read_text()) if compose_file.exists() else {}
+    services = compose.get("services", {})
+    profiles = {profile for service in services.values() for profile in service.get("profiles", [])}
+    cli = project / "app/cli.py"
+    subcommands = (
+        set(re.findall(r'add_parser\("([\w-]+)"', cli.read_text())) if cli.exists() else set()
+    )
+    tops = {path.name for path in project.iterdir()}
+
+    unknown = set()
+    for words in commands(text):
+        command = " ".join(words)
+        if words[:2] == ["uv", "run"] and canonicalize_name(words[2]) not in tools:
+            unknown.add(command)
+        if words[:2] == ["docker", "compose"]:
+            named = [words[i + 1] for i, word in enumerate(words) if word == "--profile"]
+            after_up = words[words.index("up") + 1 :] if "up" in words else []
+            named_services = {word for word in after_up if not word.startswith("-")}
+            if not compose or not set(named) <= profiles or not named_services <= services.keys():
+                unknown.add(command)
+        if "app.cli" in words:
+            rest = [
+                word for word in words[words.index("app.cli") + 1 :] if not word.startswith("-")
+            ]
+            if rest and rest[0] not in subcommands:
+                unknown.add(command)
+        paths = [word for word in words if "/" in word and ":" not in word]
+        if any(path.split("/")[0] in tops and not (project / path).exists() for path in paths):
+            unknown.add(command)
+    return unknown
+
+
 def test_every_route_named_is_served(project: Path) -> None:
     assert unserved_routes(project, docs(project)) == set()
 
@@ -120,6 +195,14 @@ def test_every_app_module_and_file_named_exists(project: Path) -> None:
 
 def test_every_setting_or_variable_named_is_used(project: Path) -> None:
     assert unused_capitals(project, docs(project)) == set()
+
+
+def test_every_command_given_for_the_project_is_one_it_has(project: Path) -> None:
+    pages = [project / "README.md", *project.glob("docs/*.md")]
+    text = "\n".join(page.read_text() for page in pages)
+
+    assert len(commands(text)) > 5
+    assert unknown_commands(project, text) == set()
 
 
 def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
@@ -139,6 +222,19 @@ def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
         "app/no_such_file.py",
     }
     assert unused_capitals(project, drift) == {"NO_SUCH_SETTING"}
+    drift_commands = (
+        "```bash\nuv run pytest && uv run no-such-tool  # what it does\n"
+        "docker compose --profile nothing up\ndocker compose up -d no-such-service\n"
+        "docker compose up -d app\ncd migrations/no/such/folder\n"
+        "TEST_DATABASE_URL=x uv run python -m app.cli no-such-command \\\n    --force\n```\n"
+    )
+    assert unknown_commands(project, drift_commands) == {
+        "uv run no-such-tool",
+        "docker compose --profile nothing up",
+        "docker compose up -d no-such-service",
+        "cd migrations/no/such/folder",
+        "uv run python -m app.cli no-such-command --force",
+    }
 
 
 def test_the_front_pages_are_at_most_200_lines(project: Path) -> None:
