@@ -354,8 +354,8 @@ def benchmarks_say() -> dict[str, float]:
 
 def assert_benchmarks_say(kind: str, *, passed: int, seconds: float) -> None:
     """The fullest render's figures in BENCHMARKS.md are this run's, within a tolerance: its test
-    counts within a tenth, its first quick run's seconds within a factor of 3 (this run shares the
-    machine with the rest of the meta suite)."""
+    counts within a tenth, its first quick run's seconds from a third to four times the text's
+    (this run shares the machine with the rest of the meta suite, and a runner may be slower)."""
     said = benchmarks_say()
     profile = kind.split()[0]
     assert abs(passed - said[profile]) <= said[profile] / 10, (
@@ -363,7 +363,7 @@ def assert_benchmarks_say(kind: str, *, passed: int, seconds: float) -> None:
         f"run: it ran {passed}"
     )
     if profile == "quick":
-        assert said["first quick s"] / 3 <= seconds <= said["first quick s"] * 3, (
+        assert said["first quick s"] / 3 <= seconds <= said["first quick s"] * 4, (
             f"BENCHMARKS.md gives the fullest render's first quick run {said['first quick s']} s: "
             f"it took {seconds:.1f} s here"
         )
