@@ -22,12 +22,13 @@ RENDERS = {
     "fullest": fullest(chosen_options()),
     "default": {},
 }
+TEMPLATE_PAGES = ("README.md", "CONTRIBUTING.md", "BENCHMARKS.md")
 ROUTE = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s?]*)[^`]*`")
 # A module or a name in one, in inline code or a command (`python -m app.worker`);
 # `app.include_router(...)` is the FastAPI app's method, no module.
 APP_MODULE = re.compile(r"(?:`|python -m )(app(?:\.\w+)+)(?!\w|\()")
-# A file of the app (a folder may be one that a recipe asks the reader to make).
-APP_FILE = re.compile(r"\((?:\.\./)?(app/[\w/]+\.py)\)|`(app/[\w/]+\.py)`")
+# A file of the app or its tests (a folder may be one that a recipe asks the reader to make).
+APP_FILE = re.compile(r"\((?:\.\./)?((?:app|tests)/[\w/]+\.py)\)|`((?:app|tests)/[\w/]+\.py)`")
 CAPITALS = re.compile(r"`([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?:=[^`]*)?`")
 # The app's routes: each module's router's (those outside the OpenAPI schema, like /metrics, too),
 # as methods and path each.
@@ -52,11 +53,12 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return render(tmp_path_factory.mktemp(request.param), RENDERS[request.param])
 
 
-def docs(project: Path) -> str:
-    """The pages that describe the render as it is (the CHANGELOG tells of earlier ones)."""
+def docs(project: Path, *, template_pages: bool = True) -> str:
+    """The pages that describe the render as it is: its README and docs/, and with the fullest
+    render the template's own (the CHANGELOG tells of earlier ones)."""
     pages = [project / "README.md", *project.glob("docs/*.md")]
-    if project.parent.name.startswith("fullest"):
-        pages += [TEMPLATE_DIR / name for name in ("README.md", "CONTRIBUTING.md", "BENCHMARKS.md")]
+    if template_pages and project.parent.name.startswith("fullest"):
+        pages += [TEMPLATE_DIR / name for name in TEMPLATE_PAGES]
     return "\n".join(page.read_text() for page in pages)
 
 
@@ -74,9 +76,10 @@ def unserved_routes(project: Path, text: str) -> set[tuple[str, str]]:
     return named - served
 
 
-def missing_app_names(project: Path, text: str) -> set[str]:
-    """The modules, names in modules and files of the app that the text names and the render
-    lacks."""
+def missing_app_names(project: Path, text: str, *, tests: Path | None = None) -> set[str]:
+    """The modules, names in modules and files of the app and its tests that the text names and
+    the render lacks; with `tests`, a file may be that folder's too (the template's own pages
+    name the meta suite's tests beside the render's)."""
     modules = set(APP_MODULE.findall(text))
     files = {path for pair in APP_FILE.findall(text) for path in pair if path}
 
@@ -90,7 +93,10 @@ def missing_app_names(project: Path, text: str) -> set[str]:
         return source.is_file() and re.search(defined, source.read_text(), re.M) is not None
 
     assert modules, "no module named"
-    missing_files = {path for path in files if not (project / path).exists()}
+    folders = [project, *([tests] if tests else [])]
+    missing_files = {
+        path for path in files if not any((folder / path).exists() for folder in folders)
+    }
     return {module for module in modules if not exists(module)} | missing_files
 
 
@@ -190,7 +196,10 @@ def test_every_route_named_is_served(project: Path) -> None:
 
 
 def test_every_app_module_and_file_named_exists(project: Path) -> None:
-    assert missing_app_names(project, docs(project)) == set()
+    assert missing_app_names(project, docs(project, template_pages=False)) == set()
+    if project.parent.name.startswith("fullest"):
+        template = "\n".join((TEMPLATE_DIR / name).read_text() for name in TEMPLATE_PAGES)
+        assert missing_app_names(project, template, tests=TEMPLATE_DIR) == set()
 
 
 def test_every_setting_or_variable_named_is_used(project: Path) -> None:
@@ -210,7 +219,8 @@ def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
     drift = (
         "`GET /items/` and `DELETE /no/such/route`; `python -m app.server` and\n"
         "```bash\nuv run python -m app.no_such_command\n```\n"
-        "`app.no_such_module`, `app.main.no_such_function`, [x](app/no_such_file.py); "
+        "`app.no_such_module`, `app.main.no_such_function`, [x](app/no_such_file.py), "
+        "`tests/no_such_test.py`, `tests/conftest.py`; "
         "`DATABASE_URL` and `NO_SUCH_SETTING=1`."
     )
 
@@ -220,6 +230,7 @@ def test_each_check_finds_what_does_not_exist(tmp_path: Path) -> None:
         "app.no_such_module",
         "app.main.no_such_function",
         "app/no_such_file.py",
+        "tests/no_such_test.py",
     }
     assert unused_capitals(project, drift) == {"NO_SUCH_SETTING"}
     drift_commands = (
