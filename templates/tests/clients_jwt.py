@@ -13,7 +13,7 @@ from app.db.engine import create_engine
 from app.users.models import User
 from tests import factories
 from tests.api_client import client_for
-from tests.auth.accounts import promote
+from tests.auth.steps import promote
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from app.accounts import mailing
 from app.accounts.models import AccountToken
 from app.core.config import get_settings
 from app.jobs.models import Job
-from tests.auth.accounts import sign_up
+from tests.auth.steps import sign_up
 from tests.jobs.live import Database, RedisServer, none_left, started, until
 from tests.jobs.plugin import RunJobs
 from tests.live_server import free_port, live_server

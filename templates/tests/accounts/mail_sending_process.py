@@ -12,7 +12,7 @@ from httpx import AsyncClient
 
 from app.accounts import mailing
 from app.core.config import get_settings
-from tests.auth.accounts import PASSWORD, sign_up
+from tests.auth.steps import PASSWORD, sign_up
 from tests.live_server import free_port, server_process
 from tests.mailbox import Mailbox
 

@@ -16,7 +16,7 @@ from app.accounts.models import AccountToken
 from app.auth.service import now
 from app.core.config import get_settings
 from app.users.models import User
-from tests.auth.accounts import PASSWORD, log_in, refreshed, sign_up, works
+from tests.auth.steps import PASSWORD, log_in, refreshed, sign_up, works
 from tests.mailbox import Mailbox
 from tests.settings import fresh_settings
 

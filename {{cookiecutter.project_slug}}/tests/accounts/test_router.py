@@ -11,7 +11,7 @@ from app.core.config import get_settings
 from app.items.models import Item
 from app.users.models import User
 from tests.api_client import ClientAt
-from tests.auth.accounts import PASSWORD, log_in, refreshed, sign_up, works
+from tests.auth.steps import PASSWORD, log_in, refreshed, sign_up, works
 
 NEW_PASSWORD = "a new and longer password"
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.service import LastAdminError
 from app.admin import service
 from app.admin.schemas import UserAdminUpdate
-from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
+from tests.auth.steps import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.auth.accounts import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
+from tests.auth.steps import PASSWORD, Session, log_in, promote, refreshed, sign_up, works
 from tests.mailbox import Mailbox
 from tests.profile import THOROUGH
 

@@ -11,7 +11,7 @@ from app.auth.models import RefreshToken
 from app.auth.service import now
 from app.auth.tokens import token_hash
 from app.core.config import get_settings
-from tests.auth.accounts import log_in, refreshed, sign_up, works
+from tests.auth.steps import log_in, refreshed, sign_up, works
 
 
 async def test_login_starts_a_session_whose_tokens_work(anonymous_client: AsyncClient) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.auth.accounts import Session, log_in, refreshed, sign_up, works
+from tests.auth.steps import Session, log_in, refreshed, sign_up, works
 from tests.clients import live_admin_headers
 from tests.database import spare_database
 from tests.live_server import live_server, with_schema
