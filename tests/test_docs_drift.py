@@ -53,13 +53,25 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return render(tmp_path_factory.mktemp(request.param), RENDERS[request.param])
 
 
+def holds_the_template_pages(project: Path) -> bool:
+    """Whether this is the render that the template's own pages are held against: the fullest."""
+    return project.parent.name.startswith("fullest")
+
+
+def template_docs() -> str:
+    """The template's own pages that describe it as it is (the CHANGELOG tells of earlier ones)."""
+    return "\n".join((TEMPLATE_DIR / name).read_text() for name in TEMPLATE_PAGES)
+
+
 def docs(project: Path, *, template_pages: bool = True) -> str:
-    """The pages that describe the render as it is: its README and docs/, and with the fullest
-    render the template's own (the CHANGELOG tells of earlier ones)."""
-    pages = [project / "README.md", *project.glob("docs/*.md")]
-    if template_pages and project.parent.name.startswith("fullest"):
-        pages += [TEMPLATE_DIR / name for name in TEMPLATE_PAGES]
-    return "\n".join(page.read_text() for page in pages)
+    """The pages that describe the render as it is: its README and docs/, and the template's own
+    where it holds them."""
+    text = "\n".join(
+        page.read_text() for page in [project / "README.md", *project.glob("docs/*.md")]
+    )
+    if template_pages and holds_the_template_pages(project):
+        text += "\n" + template_docs()
+    return text
 
 
 def template(path: str) -> str:
@@ -105,7 +117,7 @@ def unused_capitals(project: Path, text: str) -> set[str]:
     code, .env.example, compose file and manifests nor OpenTelemetry's SDK use (nor, for the
     template's own pages, the template's hooks, meta suite, benchmarks and CI)."""
     roots = [project]
-    if project.parent.name.startswith("fullest"):
+    if holds_the_template_pages(project):
         roots += [TEMPLATE_DIR / name for name in ("hooks", "tests", "bench", ".ci")]
     used = "\n".join(
         path.read_text()
@@ -197,9 +209,8 @@ def test_every_route_named_is_served(project: Path) -> None:
 
 def test_every_app_module_and_file_named_exists(project: Path) -> None:
     assert missing_app_names(project, docs(project, template_pages=False)) == set()
-    if project.parent.name.startswith("fullest"):
-        template = "\n".join((TEMPLATE_DIR / name).read_text() for name in TEMPLATE_PAGES)
-        assert missing_app_names(project, template, tests=TEMPLATE_DIR) == set()
+    if holds_the_template_pages(project):
+        assert missing_app_names(project, template_docs(), tests=TEMPLATE_DIR) == set()
 
 
 def test_every_setting_or_variable_named_is_used(project: Path) -> None:
@@ -207,8 +218,7 @@ def test_every_setting_or_variable_named_is_used(project: Path) -> None:
 
 
 def test_every_command_given_for_the_project_is_one_it_has(project: Path) -> None:
-    pages = [project / "README.md", *project.glob("docs/*.md")]
-    text = "\n".join(page.read_text() for page in pages)
+    text = docs(project, template_pages=False)  # the template's commands are for the template
 
     assert len(commands(text)) > 5
     assert unknown_commands(project, text) == set()

@@ -1,14 +1,9 @@
 from typing import Annotated
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.core.text import StorableText
+from app.core.updates import Omittable
 from app.items.models import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
 Name = Annotated[
@@ -29,17 +24,9 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """Fields to change; a field left out keeps its value."""
 
-    name: Name | None = None
+    name: Omittable[Name] = None
     description: Description | None = None
-    price: Price | None = None
-
-    @field_validator("name", "price")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        # These may be left out, but not set to null: the columns require a value.
-        if value is None:
-            raise ValueError("may be omitted, but not null")
-        return value
+    price: Omittable[Price] = None
 
 
 class ItemPublic(BaseModel):
