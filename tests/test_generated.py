@@ -76,21 +76,21 @@ SUITE_ROWS = covering_array(
     only={"python_version": PYTHONS_HERE},
     alone=OBSERVABILITY_OPTIONS,
 )
-# How a suite is run: its profile (tests/profile.py in a render) and its pytest options. "every
-# test" is the quick profile's few examples per property with the live tests selected too.
+# How a suite is run: its profile (tests/profile.py in a render) and its pytest options. "live" is
+# the live tests alone, with the quick profile's few examples per property.
 RUNS = {
     "quick": (QUICK, []),
     "thorough": (THOROUGH, []),
     "thorough -n 2": (THOROUGH, ["-n", "2"]),
-    "every test -n 2": (QUICK, ["-n", "2", "-m", "live or not live"]),
+    "live -n 2": (QUICK, ["-n", "2", "-m", "live"]),
 }
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
 # the live tests, 100 examples per property) is the first run of a render of its own for the
 # emptiest row, serially, and for the fullest row with -n 2 (as the generated CI runs it); between
 # them they hold every code answer and every live test. The fullest code on the other database
-# runs every test too, live ones included, with the quick profile's examples: the many examples
-# try the code's inputs, which the database does not change. The fullest row's two runs are cases
-# of their own, which the run's workers take up side by side.
+# runs its live tests too, which start servers, workers and commands on that database; its other
+# tests meet that database in the quick rows, which hold every triple of the interacting answers.
+# The fullest row's two runs are cases of their own, which the run's workers take up side by side.
 SUITE_RUNS = (
     [
         (SUITE_ROWS[0], ("quick", "thorough")),
@@ -103,7 +103,7 @@ SUITE_RUNS = (
         for version in PYTHONS_MISSING
     ]
     + [
-        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, ("every test -n 2",))
+        ({**FULLEST_CODE, "database": database, "python_version": RUNNING}, ("live -n 2",))
         for database in choices("database")
         if database != SUITE_ROWS[1]["database"]
     ]

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jinja2 import DictLoader, Environment
 
 from tests.rendering import (
     CODE_OPTIONS,
     DEFAULT_SLUG,
     TOOL_OPTIONS,
     Answers,
+    CompiledTemplates,
     answer_pairs,
     choices,
     chosen_options,
@@ -421,3 +423,15 @@ def test_free_text_answers_with_quotes_render_valid_files(tmp_path: Path) -> Non
     assert pyproject["project"]["authors"][0]["name"] == answers["author_name"]
     compile(config, "config.py", "exec")
     assert '"Say \\"Hi\\" \\\\ Bye"' in config
+
+
+def test_a_file_changed_after_it_was_compiled_renders_its_new_text() -> None:
+    compiled = CompiledTemplates()
+    files = {"README.md": "# {{ name }}"}
+    first = Environment(loader=DictLoader(files), bytecode_cache=compiled)
+    again = Environment(loader=DictLoader(files), bytecode_cache=compiled)
+
+    assert first.get_template("README.md").render(name="shop") == "# shop"
+    assert len(compiled.compiled) == 1
+    files["README.md"] = "## {{ name }}"
+    assert again.get_template("README.md").render(name="shop") == "## shop"
