@@ -26,10 +26,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from tests import postgres, redis_server
+from tests import postgres
 from tests.git_projects import GIT_IDENTITY, cruft, cruft_create, git, has_commit, template_copy
 from tests.rendering import (
-    QUICK,
     TEMPLATE_DIR,
     Answers,
     assert_succeeds,
@@ -67,9 +66,8 @@ BETWEEN_RELEASES = [
         {"database": "postgresql", "auth": "jwt", "use_alembic": True, "background_jobs": "taskiq"},
     )
 ]
-# The updated project is the fresh render plus its user's edit, file for file, and the fresh
-# render's code is what tests/test_generated.py checks; the richest row also runs its suite.
-SUITE_AFTER_UPDATE = BETWEEN_RELEASES[0][0]
+# The updated project is the fresh render plus its user's edit (a comment), file for file: its code
+# is the fresh render's, whose suites tests/test_generated.py runs.
 # Each table's rows, in key order, as column -> value.
 Rows = dict[str, list[dict[str, Any]]]
 OWN_NOTE = "# Our own note: the template's update keeps it."
@@ -151,11 +149,7 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
 ) -> None:
     if not has_commit(commit):
         server_unavailable(f"this clone lacks {version}'s commit {commit}", "the upgrade tests")
-    servers = {"TEST_REDIS_URL": redis_server.server_url()}
-    if answers["database"] == "postgresql":
-        servers["TEST_DATABASE_URL"] = postgres.server_url()
     row = f"{version} ({combination_id(answers)})"
-    answers = {**answers, "project_slug": f"svc_{secrets.token_hex(6)}"}  # its test databases'
     template = template_copy(tmp_path / "template", release=commit)
     project = cruft_create(template, answers, tmp_path / "then", checkout="HEAD~1")
     fresh = render(tmp_path / "now", answers)
@@ -163,7 +157,7 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
     kept = lasting_edit(project, fresh)
     git(project, "commit", "-qam", "The user's edits")
 
-    with databases(answers["database"], tmp_path, servers) as (live, new):
+    with databases(answers["database"], tmp_path) as (live, new):
         # The release's own settings: an old project has no .env, and its code read no other.
         settings = {
             "DATABASE_URL": live,
@@ -226,11 +220,6 @@ def test_a_project_from_a_release_takes_the_update_and_keeps_its_data_secrets_an
             ("user", True)
         }
     assert schema_now == schema_fresh
-    if version == SUITE_AFTER_UPDATE:
-        suite = assert_succeeds(
-            [*tool("pytest"), "-q", "-p", "no:cacheprovider"], project, env={**QUICK, **servers}
-        )
-        assert " passed" in suite.strip().splitlines()[-1]
     record_property(
         "figure",
         f"upgrade from {row}: at {revision_then['version_num']},"
@@ -269,7 +258,7 @@ def pythonpath(project: Path) -> dict[str, str]:
 
 
 @contextmanager
-def databases(database: object, folder: Path, servers: dict[str, str]) -> Iterator[tuple[str, str]]:
+def databases(database: object, folder: Path) -> Iterator[tuple[str, str]]:
     """Two empty databases: the live one the project keeps, and one for a fresh project."""
     if database == "sqlite":
         yield (
@@ -278,7 +267,7 @@ def databases(database: object, folder: Path, servers: dict[str, str]) -> Iterat
         )
         return
     with ExitStack() as stack:
-        server = servers["TEST_DATABASE_URL"]
+        server = postgres.server_url()
         suffix = secrets.token_hex(6)
         yield (
             stack.enter_context(postgres.new_database(server, f"upgrade_live_{suffix}")),
