@@ -11,8 +11,6 @@ import asyncio
 import ipaddress
 import os
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -21,6 +19,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +35,7 @@ from app.db.engine import create_engine
 from app.users.models import User
 from tests.commands import deployment_environment
 from tests.factories import CHEAP_PASSWORD_HASH
+from tests.processes import PythonProcess
 from tests.profile import server_missing
 from tests.schema import create_schema
 
@@ -206,7 +206,7 @@ def free_port() -> int:
 @contextmanager
 def server_process(
     module: str, database_url: str, settings: Mapping[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+) -> Iterator[tuple[PythonProcess, str]]:
     """Run `python -m module` as a server on a free port (PORT) and the given database until the
     block ends; yield the process and its base URL.
 
@@ -217,8 +217,9 @@ def server_process(
     environment = deployment_environment(
         {"DATABASE_URL": database_url, "PORT": str(port), **(settings or {})}
     )
-    with tempfile.TemporaryDirectory() as empty:
-        server = subprocess.Popen([sys.executable, "-m", module], cwd=empty, env=environment)
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder, "output.log")
+        server = PythonProcess(module, folder, environment, output)
         try:
             base_url = f"http://127.0.0.1:{port}"
             _wait_until_up(server, base_url)
@@ -226,12 +227,13 @@ def server_process(
         finally:
             server.terminate()
             server.wait(timeout=STARTUP_SECONDS)
+            print(output.read_text(), end="")  # the test's output, shown if it fails
 
 
 @contextmanager
 def replicas(
     database_url: str, settings: Mapping[str, str]
-) -> Iterator[list[tuple[subprocess.Popen[bytes], str]]]:
+) -> Iterator[list[tuple[PythonProcess, str]]]:
     """Two `python -m app.server` on the database, with these settings, as production runs them
     behind a load balancer; each process and its base URL."""
     with ExitStack() as stack:
@@ -248,7 +250,7 @@ def live_server(database_url: str, settings: Mapping[str, str] | None = None) ->
         yield base_url
 
 
-def _wait_until_up(server: subprocess.Popen[bytes], base_url: str) -> None:
+def _wait_until_up(server: PythonProcess, base_url: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:

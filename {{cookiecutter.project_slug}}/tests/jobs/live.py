@@ -4,7 +4,6 @@ processes, and the jobs table read and written from outside them."""
 import asyncio
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -24,6 +23,7 @@ from app.jobs import Work
 from app.jobs.models import Job
 from tests.commands import deployment_environment
 from tests.live_server import STARTUP_SECONDS, free_port
+from tests.processes import PythonProcess
 from tests.profile import server_missing
 
 # Fast enough for a test to see: a lost job is sent again within seconds, so is the job of a worker
@@ -84,7 +84,7 @@ class RedisServer:
 
 @dataclass
 class Started:
-    process: subprocess.Popen[bytes]
+    process: PythonProcess
     log: Path
     said: str | None = None  # all it wrote, once it has ended
 
@@ -106,21 +106,14 @@ def started(
             {"DATABASE_URL": database_url, "TMPDIR": folder, **settings}
         )
         log = Path(folder, "output.log")
-        with log.open("wb") as output:
-            process = subprocess.Popen(
-                [sys.executable, "-m", module],
-                cwd=folder,
-                env=environment,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-            running = Started(process, log)
-            try:
-                yield running
-            finally:
-                process.terminate()
-                process.wait(timeout=STARTUP_SECONDS)
-                running.said = log.read_text()
+        process = PythonProcess(module, folder, environment, log)
+        running = Started(process, log)
+        try:
+            yield running
+        finally:
+            process.terminate()
+            process.wait(timeout=STARTUP_SECONDS)
+            running.said = log.read_text()
 
 
 class Database:

@@ -5,7 +5,6 @@ tick by two schedulers, kept while Redis is down, and run once through either of
 import asyncio
 import re
 import signal
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from tests.clients import live_admin_headers
 from tests.jobs import work
 from tests.jobs.live import FAST_JOBS, Database, RedisServer, none_left, started, until
 from tests.live_server import live_server
+from tests.processes import PythonProcess
 
 pytestmark = pytest.mark.live
 
@@ -300,9 +300,7 @@ async def test_jobs_enqueued_through_either_of_two_servers_run_once(
     assert set(runs.values()) == {1}, runs  # each run by one worker, once
 
 
-async def ended_or_failed(
-    process: subprocess.Popen[bytes], database: Database, job_id: int
-) -> bool:
+async def ended_or_failed(process: PythonProcess, database: Database, job_id: int) -> bool:
     return process.poll() is not None or await failed(database, job_id)
 
 

@@ -5,7 +5,6 @@ Against `python -m app.server` on loopback, over raw sockets (marked `live`).
 """
 
 import asyncio
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from app.server.protocol import MAX_HEAD_BYTES, MAX_HEADERS
 from tests.database import spare_database
 from tests.live_server import server_process
+from tests.processes import PythonProcess
 
 pytestmark = pytest.mark.live
 
@@ -25,7 +25,7 @@ SLOW_CLIENTS = 20
 
 
 @pytest.fixture(scope="module")
-def bounded_server() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def bounded_server() -> Iterator[tuple[PythonProcess, str]]:
     """The production server with one-second head and body timeouts, and its base URL: one for
     these tests, which need no rows."""
     timeouts = {
@@ -75,7 +75,7 @@ def head(*headers: bytes) -> bytes:
     ids=["too-many-headers", "one-huge-header", "many-long-headers"],
 )
 async def test_a_head_over_its_bounds_gets_431(
-    bounded_server: tuple[subprocess.Popen[bytes], str], request_head: bytes
+    bounded_server: tuple[PythonProcess, str], request_head: bytes
 ) -> None:
     _, base_url = bounded_server
 
@@ -85,7 +85,7 @@ async def test_a_head_over_its_bounds_gets_431(
 
 
 async def test_a_head_within_its_bounds_is_served(
-    bounded_server: tuple[subprocess.Popen[bytes], str],
+    bounded_server: tuple[PythonProcess, str],
 ) -> None:
     _, base_url = bounded_server
 
@@ -94,7 +94,7 @@ async def test_a_head_within_its_bounds_is_served(
     assert answer.startswith(b"HTTP/1.1 200 "), answer[:100]
 
 
-def resident_bytes(process: subprocess.Popen[bytes]) -> int:
+def resident_bytes(process: PythonProcess) -> int:
     for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
@@ -102,7 +102,7 @@ def resident_bytes(process: subprocess.Popen[bytes]) -> int:
 
 
 async def test_memory_stays_bounded_under_many_large_unfinished_heads(
-    bounded_server: tuple[subprocess.Popen[bytes], str],
+    bounded_server: tuple[PythonProcess, str],
 ) -> None:
     process, base_url = bounded_server
     before = resident_bytes(process)
@@ -131,7 +131,7 @@ async def test_memory_stays_bounded_under_many_large_unfinished_heads(
 
 
 async def test_trickled_heads_and_bodies_are_closed_while_others_are_served(
-    bounded_server: tuple[subprocess.Popen[bytes], str],
+    bounded_server: tuple[PythonProcess, str],
 ) -> None:
     _, base_url = bounded_server
     starts = [b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "] * SLOW_CLIENTS + [

@@ -8,7 +8,6 @@ The drain is marked `live`: the quick run leaves it out, `CI=true uv run pytest`
 import asyncio
 import logging
 import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Awaitable, Iterator
@@ -22,13 +21,14 @@ from app import server
 from app.core.config import Settings, get_settings
 from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import server_process, usernames_stored
+from tests.processes import PythonProcess
 
 IN_FLIGHT = 10
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104  (what a container listens on)
 
 
 @pytest.fixture
-def app_server(live_database: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def app_server(live_database: str) -> Iterator[tuple[PythonProcess, str]]:
     """The production server process on its own database, and its base URL."""
     with server_process("app.server", live_database) as running:
         yield running
@@ -49,7 +49,7 @@ def sign_up(
 
 @pytest.mark.live
 async def test_sigterm_lets_requests_in_flight_finish_then_exits(
-    app_server: tuple[subprocess.Popen[bytes], str], live_database: str
+    app_server: tuple[PythonProcess, str], live_database: str
 ) -> None:
     process, base_url = app_server
     names = [f"draining{n}" for n in range(IN_FLIGHT)]

@@ -1,0 +1,113 @@
+"""The servers, workers and schedulers that the live tests start: each `python -m <module>` forked
+from one process that has imported the libraries once (multiprocessing's forkserver), instead of
+a new interpreter that imports them again, which is most of what starting one costs.
+
+A forked process is still a process of its own: its own pid for signals, its own sockets, settings
+and folder, and the module run as `python -m` runs it. Only the libraries were imported before it
+began, and it ends as multiprocessing's processes do, without `atexit`. The commands whose start
+the tests examine (a refused setting, Alembic, the CLI) start as `python -m` themselves
+(tests/commands.py).
+"""
+
+import multiprocessing
+import os
+import runpy
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+# What the servers, workers and schedulers import, imported once, by the process that the others
+# are forked from. Not prometheus_client, which reads PROMETHEUS_MULTIPROC_DIR as it is imported.
+LIBRARIES = [
+    "email_validator",
+    "fastapi",
+    "httpx",
+    "limits",
+    "pydantic_settings",
+    "pytest",
+    "redis.asyncio",
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.orm",
+    "uvicorn",
+{%- if cookiecutter.database == "postgresql" %}
+    "asyncpg",
+{%- else %}
+    "aiosqlite",
+{%- endif %}
+{%- if cookiecutter.background_jobs == "taskiq" %}
+    "taskiq",
+    "taskiq_redis",
+{%- endif %}
+]
+
+_FORKING = multiprocessing.get_context("forkserver")
+_FORKING.set_forkserver_preload(LIBRARIES)
+
+
+class PythonProcess:
+    """`python -m module` in the folder, with exactly this environment and its output (stdout and
+    stderr) to the file; what the tests use of subprocess.Popen."""
+
+    def __init__(
+        self, module: str, folder: Path | str, environment: Mapping[str, str], output: Path
+    ) -> None:
+        self.args = [sys.executable, "-m", module]
+        self._process = _FORKING.Process(
+            target=_run, args=(module, str(folder), dict(environment), str(output))
+        )
+        self._process.start()
+        self.pid: int = self._process.pid  # type: ignore[assignment]
+
+    @property
+    def returncode(self) -> int | None:
+        """As Popen's: None while it runs, then its exit status, or minus the signal that ended
+        it."""
+        return self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, sig)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _run(module: str, folder: str, environment: dict[str, str], output: str) -> None:
+    """In the forked process: become `python -m module`, run from the folder."""
+    os.chdir(folder)
+    os.environ.clear()
+    os.environ.update(environment)
+    # Its standard streams as Popen's child has them, and passes on to its own (uvicorn's
+    # workers): input from nowhere, output and errors to the file.
+    _attach(0, os.devnull, os.O_RDONLY)
+    _attach(1, output, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(1, 2)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 (the process's, open until it ends)
+    if environment.get("PYTHONUNBUFFERED"):
+        sys.stdout.reconfigure(write_through=True)  # type: ignore[union-attr]
+    sys.path[:0] = [folder, *filter(None, environment.get("PYTHONPATH", "").split(os.pathsep))]
+    sys.argv = [module]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def _attach(fd: int, path: str, flags: int) -> None:
+    """Open the file as the given file descriptor, which children inherit."""
+    opened = os.open(path, flags)
+    if opened != fd:
+        os.dup2(opened, fd)
+        os.close(opened)
+    os.set_inheritable(fd, True)
