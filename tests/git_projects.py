@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.rendering import TEMPLATE_DIR, assert_succeeds
+from tests.rendering import TEMPLATE_DIR, Answers, assert_succeeds
 
 # Git's identity for the commits here and cruft's, whatever the machine's git configuration holds.
 GIT_IDENTITY = {
@@ -56,7 +56,7 @@ def cruft(*arguments: str, cwd: Path) -> str:
 
 
 def cruft_create(
-    template: Path, answers: dict[str, object], output_dir: Path, checkout: str = "HEAD"
+    template: Path, answers: Answers, output_dir: Path, checkout: str = "HEAD"
 ) -> Path:
     """A project made with `cruft create` from the template at a commit, committed to a git
     repository of its own."""
@@ -69,7 +69,7 @@ def cruft_create(
         "--output-dir",
         str(output_dir),
         "--extra-context",
-        json.dumps(answers),
+        json.dumps(dict(answers)),
         cwd=output_dir.parent,
     )
     (project,) = output_dir.iterdir()
