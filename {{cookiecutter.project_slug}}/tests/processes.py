@@ -91,8 +91,8 @@ def _run(module: str, folder: str, environment: dict[str, str], output: str) -> 
     os.chdir(folder)
     os.environ.clear()
     os.environ.update(environment)
-    # Its standard streams as Popen's child has them, and passes on to its own (uvicorn's
-    # workers): input from nowhere, output and errors to the file.
+    # Its standard streams, which its own children inherit (uvicorn's workers): input from
+    # /dev/null, output and errors to the file.
     _attach(0, os.devnull, os.O_RDONLY)
     _attach(1, output, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(1, 2)
