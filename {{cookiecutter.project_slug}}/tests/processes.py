@@ -16,6 +16,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Mapping
+from functools import cache
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 # What the servers, workers and schedulers import, imported once, by the process that the others
@@ -42,8 +44,14 @@ LIBRARIES = [
 {%- endif %}
 ]
 
-_FORKING = multiprocessing.get_context("forkserver")
-_FORKING.set_forkserver_preload(LIBRARIES)
+
+@cache
+def _forking() -> ForkServerContext:
+    """The forkserver, with the libraries to import: made when the first process starts, so
+    that a run without live tests has none."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(LIBRARIES)
+    return context
 
 
 class PythonProcess:
@@ -54,7 +62,7 @@ class PythonProcess:
         self, module: str, folder: Path | str, environment: Mapping[str, str], output: Path
     ) -> None:
         self.args = [sys.executable, "-m", module]
-        self._process = _FORKING.Process(
+        self._process = _forking().Process(
             target=_run, args=(module, str(folder), dict(environment), str(output))
         )
         self._process.start()
