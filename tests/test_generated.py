@@ -36,7 +36,6 @@ from tests.rendering import (
     combination_id,
     combinations,
     covering_array,
-    emptiest,
     environment,
     fullest,
     mypy_strict,
@@ -62,9 +61,8 @@ PYTHONS_HERE = [str(v) for v in choices("python_version") if interpreter(str(v))
 PYTHONS_MISSING = [str(v) for v in choices("python_version") if not interpreter(str(v))]
 
 
-# The code with the most in it, and with the least.
+# The code with the most in it.
 FULLEST_CODE = fullest(CODE_OPTIONS)
-EMPTIEST_CODE = emptiest(CODE_OPTIONS)
 # Ruff and mypy: every triple of answers to the interacting code options, every pair of any two
 # answers, and each observability answer alone (the others no).
 CODE_CHECK_COMBINATIONS = covering_array(
@@ -107,11 +105,8 @@ SUITE_RUNS = (
         for version in PYTHONS_MISSING
     ]
     + [
-        ({**code, "database": database, "python_version": RUNNING}, (kind,))
-        for code, row, kind in [
-            (FULLEST_CODE, SUITE_ROWS[1], "live -n 2"),
-            (EMPTIEST_CODE, SUITE_ROWS[0], "live"),
-        ]
+        ({**row, "database": database, "python_version": RUNNING}, (kind,))
+        for row, kind in [(SUITE_ROWS[1], "live -n 2"), (SUITE_ROWS[0], "live")]
         for database in choices("database")
         if database != row["database"]
     ]
