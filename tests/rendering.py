@@ -1,6 +1,7 @@
 """Rendering the template, and the answers the meta suite renders it with."""
 
 import fcntl
+import functools
 import importlib.util
 import itertools
 import json
@@ -13,10 +14,10 @@ from types import ModuleType
 from typing import NoReturn
 
 import pytest
+from cookiecutter import generate  # type: ignore[import-untyped]
 from cookiecutter.environment import StrictEnvironment  # type: ignore[import-untyped]
 from cookiecutter.main import cookiecutter  # type: ignore[import-untyped]
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
+from jinja2 import Environment
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
@@ -199,34 +200,53 @@ def combination_id(answers: Answers) -> str:
     return "-".join(f"{key}={value}" for key, value in answers.items()) or "defaults"
 
 
-class CompiledTemplates(BytecodeCache):
-    """The template's files as Jinja compiled them, kept for the process: every render compiles
-    the same files, which took half of a render's time. Jinja checks an entry against a checksum
-    of the file's text, so a changed file is compiled again."""
+class CompiledTemplates:
+    """What Jinja compiled of each text that the renders compile (the template's files, its file
+    and folder names, its hooks), kept for the process: cookiecutter makes a new environment for
+    every render, which compiled the same texts again, more than half of a render's time. The
+    text is part of the key, so a changed file is compiled again."""
 
     def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
+        self.code: dict[tuple[object, ...], object] = {}
 
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
+    def around(self, compile_: Callable[..., object]) -> Callable[..., object]:
+        def compile(
+            environment: Environment,
+            source: object,
+            name: str | None = None,
+            filename: str | None = None,
+            raw: bool = False,
+            defer_init: bool = False,
+        ) -> object:
+            if not isinstance(source, str):  # a parsed tree, which Jinja compiles as given
+                return compile_(environment, source, name, filename, raw, defer_init)
+            extensions = tuple(sorted(environment.extensions))
+            key = (source, name, filename, raw, defer_init, extensions)
+            if key not in self.code:
+                self.code[key] = compile_(environment, source, name, filename, raw, defer_init)
+            return self.code[key]
 
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
+        return compile
 
 
-def _with_compiled_templates(environment_init: Callable[..., None]) -> Callable[..., None]:
-    compiled = CompiledTemplates()
+def weighed_once(is_binary: Callable[[str], bool]) -> Callable[[str], bool]:
+    """Cookiecutter's test of whether to copy a file as it is, which reads and weighs its first
+    bytes, made once for each version of each file."""
 
-    def init(self: StrictEnvironment, **settings: object) -> None:
-        environment_init(self, **settings)
-        self.bytecode_cache = compiled
+    @functools.cache
+    def weigh(path: str, _modified: int, _size: int) -> bool:
+        return is_binary(path)
 
-    return init
+    def weighed(path: str) -> bool:
+        status = os.stat(path)
+        return weigh(path, status.st_mtime_ns, status.st_size)
+
+    return weighed
 
 
-# Cookiecutter makes a Jinja environment for each render and has no setting for its cache.
-StrictEnvironment.__init__ = _with_compiled_templates(StrictEnvironment.__init__)
+# Cookiecutter makes a Jinja environment for each render and has no setting for a cache.
+StrictEnvironment.compile = CompiledTemplates().around(StrictEnvironment.compile)
+generate.is_binary = weighed_once(generate.is_binary)
 
 
 def render(output_dir: Path, answers: Answers) -> Path:

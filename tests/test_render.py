@@ -425,13 +425,20 @@ def test_free_text_answers_with_quotes_render_valid_files(tmp_path: Path) -> Non
     assert '"Say \\"Hi\\" \\\\ Bye"' in config
 
 
-def test_a_file_changed_after_it_was_compiled_renders_its_new_text() -> None:
+def test_a_text_is_compiled_once_and_again_when_it_changes() -> None:
     compiled = CompiledTemplates()
+
+    class Kept(Environment):
+        compile = compiled.around(Environment.compile)  # type: ignore[assignment]
+
     files = {"README.md": "# {{ name }}"}
-    first = Environment(loader=DictLoader(files), bytecode_cache=compiled)
-    again = Environment(loader=DictLoader(files), bytecode_cache=compiled)
+    first, again = Kept(loader=DictLoader(files)), Kept(loader=DictLoader(files))
 
     assert first.get_template("README.md").render(name="shop") == "# shop"
-    assert len(compiled.compiled) == 1
+    assert again.from_string("{{ name }}.md").render(name="shop") == "shop.md"
+    assert len(compiled.code) == 2
+    assert again.get_template("README.md").render(name="shop") == "# shop"
+    assert len(compiled.code) == 2
     files["README.md"] = "## {{ name }}"
     assert again.get_template("README.md").render(name="shop") == "## shop"
+    assert len(compiled.code) == 3
