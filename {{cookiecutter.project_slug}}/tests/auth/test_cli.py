@@ -13,20 +13,21 @@ from app import cli
 from app.core import security
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.commands import PROJECT_ROOT, deployment_environment
+from tests.commands import deployment_environment
 
 PASSWORD = "the first admin's password"
 
 
 def create_admin(database_url: str, username: str, password: Path) -> subprocess.Popen[str]:
-    """`python -m app.cli create-admin`, started with the password file as its standard input."""
+    """`python -m app.cli create-admin`, started with the password file as its standard input,
+    from the file's folder: as a deployment runs it, where no `.env` is read (tests/commands.py)."""
     with password.open() as stdin:
         return subprocess.Popen(
             [
                 *(sys.executable, "-m", "app.cli", "create-admin"),
                 *(username, f"{username}@example.com", "--password-stdin"),
             ],
-            cwd=PROJECT_ROOT,
+            cwd=password.parent,
             env=deployment_environment({"DATABASE_URL": database_url}),
             stdin=stdin,
             stdout=subprocess.PIPE,
