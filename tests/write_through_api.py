@@ -1,13 +1,16 @@
-"""Sign up two users and give each two items, through a project's API, as its users would.
+"""Migrate a project's database to its head, then sign up two users and give each two items,
+through the project's API, as its users would.
 
 Run in a project's folder, with its settings in the environment: `python write_through_api.py jwt`
-(or `none`). It serves the project's app in this process, its lifespan run, over httpx.
+(or `none`). It runs the project's `alembic upgrade head`, then serves the project's app in this
+process, its lifespan run, over httpx.
 """
 
 import asyncio
 import importlib
 import sys
 
+import alembic.config
 import httpx
 from asgi_lifespan import LifespanManager
 
@@ -33,4 +36,5 @@ async def write(auth: str) -> None:
 
 
 if __name__ == "__main__":
+    alembic.config.main(argv=["upgrade", "head"])
     asyncio.run(write(sys.argv[1]))
