@@ -91,10 +91,11 @@ def combinations(options: Sequence[str]) -> list[dict[str, object]]:
 INTERACTING_OPTIONS = ("database", "use_alembic", "auth", "background_jobs", "use_docker", "ci")
 
 
-def file_check_combinations() -> list[dict[str, object]]:
+@functools.cache
+def file_check_combinations() -> tuple[dict[str, object], ...]:
     """Every combination of INTERACTING_OPTIONS, each given answers to the other options such that
     every pair of answers to any two options that go together is rendered at least once (greedy
-    all-pairs)."""
+    all-pairs). Made once a process: two test modules use it."""
     others = [option for option in chosen_options() if option not in INTERACTING_OPTIONS]
     covered: set[frozenset[tuple[str, object]]] = set()
     rows = []
@@ -105,7 +106,7 @@ def file_check_combinations() -> list[dict[str, object]]:
         )
         rows.append({**row, **extension})
         covered |= answer_pairs(rows[-1])
-    return rows
+    return tuple(rows)
 
 
 def answer_pairs(answers: Answers) -> set[frozenset[tuple[str, object]]]:
