@@ -11,7 +11,6 @@ import asyncio
 import ipaddress
 import os
 import socket
-import tempfile
 import time
 import uuid
 import warnings
@@ -19,7 +18,6 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,9 +31,8 @@ from app.core import security
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.commands import deployment_environment
 from tests.factories import CHEAP_PASSWORD_HASH
-from tests.processes import PythonProcess
+from tests.processes import PythonProcess, running
 from tests.profile import server_missing
 from tests.schema import create_schema
 
@@ -208,26 +205,15 @@ def server_process(
     module: str, database_url: str, settings: Mapping[str, str] | None = None
 ) -> Iterator[tuple[PythonProcess, str]]:
     """Run `python -m module` as a server on a free port (PORT) and the given database until the
-    block ends; yield the process and its base URL.
-
-    It takes the tests' settings from the environment, with `settings` over them, and runs in an
-    empty folder, so that it reads no `.env`.
-    """
+    block ends (tests/processes.py's `running`: from an empty folder, with the tests' settings and
+    `settings` over them); yield the process and its base URL."""
     port = free_port()
-    environment = deployment_environment(
-        {"DATABASE_URL": database_url, "PORT": str(port), **(settings or {})}
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        output = Path(folder, "output.log")
-        server = PythonProcess(module, folder, environment, output)
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            _wait_until_up(server, base_url)
-            yield server, base_url
-        finally:
-            server.terminate()
-            server.wait(timeout=STARTUP_SECONDS)
-            print(output.read_text(), end="")  # the test's output, shown if it fails
+    with running(
+        module, {"DATABASE_URL": database_url, "PORT": str(port), **(settings or {})}
+    ) as server:
+        base_url = f"http://127.0.0.1:{port}"
+        _wait_until_up(server, base_url)
+        yield server, base_url
 
 
 @contextmanager

@@ -15,10 +15,17 @@ import runpy
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
+
+from tests.commands import deployment_environment
+
+# Generous: a busy machine may take seconds to stop a process that drains.
+STOP_SECONDS = 30
 
 # What the servers, workers and schedulers import, imported once, by the process that the others
 # are forked from. Not prometheus_client, which reads PROMETHEUS_MULTIPROC_DIR as it is imported.
@@ -62,11 +69,22 @@ class PythonProcess:
         self, module: str, folder: Path | str, environment: Mapping[str, str], output: Path
     ) -> None:
         self.args = [sys.executable, "-m", module]
+        self._output = output
+        self._said: str | None = None  # all it wrote, once it is kept
         self._process = _forking().Process(
             target=_run, args=(module, str(folder), dict(environment), str(output))
         )
         self._process.start()
         self.pid: int = self._process.pid  # type: ignore[assignment]
+
+    def output(self) -> str:
+        """What it has written (stdout and stderr) so far."""
+        return self._said if self._said is not None else self._output.read_text()
+
+    def keep_output(self) -> str:
+        """What it wrote, kept for good: its file is about to go."""
+        self._said = self.output()
+        return self._said
 
     @property
     def returncode(self) -> int | None:
@@ -92,6 +110,23 @@ class PythonProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+@contextmanager
+def running(module: str, settings: Mapping[str, str | None]) -> Iterator[PythonProcess]:
+    """`python -m module` from an empty folder of its own, so that it reads no `.env` and keeps its
+    files there (TMPDIR), with the tests' settings and these over them (tests/commands.py), until
+    the block ends: then SIGTERM, and its end waited for. What it wrote is printed then, shown with
+    its test's output if that fails, and stays readable."""
+    with tempfile.TemporaryDirectory() as folder:
+        environment = deployment_environment({"TMPDIR": folder, **settings})
+        process = PythonProcess(module, folder, environment, Path(folder, "output.log"))
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=STOP_SECONDS)
+            print(process.keep_output(), end="")
 
 
 def _run(module: str, folder: str, environment: dict[str, str], output: str) -> None:

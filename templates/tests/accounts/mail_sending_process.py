@@ -96,7 +96,7 @@ async def test_a_mail_on_its_way_at_shutdown_gets_the_smtp_timeout_then_one_line
 
 @pytest.mark.live
 async def test_sigterm_with_a_mail_on_its_way_stops_within_the_smtp_timeout(
-    live_database: str, hanging_smtp_server: int, capfd: pytest.CaptureFixture[str]
+    live_database: str, hanging_smtp_server: int
 ) -> None:
     timeout, drain = 2, 20
     settings = {
@@ -114,7 +114,7 @@ async def test_sigterm_with_a_mail_on_its_way_stops_within_the_smtp_timeout(
         await asyncio.to_thread(server.wait, 60)
         seconds = time.monotonic() - started
 
-    said = "".join(capfd.readouterr())
+    said = server.output()
     print(f"stopped {seconds:.1f} s after SIGTERM (SMTP timeout {timeout} s, drain {drain} s)")
     assert f"the verification mail to user {user_id} was not sent: the server stopped" in said
     assert "Traceback" not in said, said

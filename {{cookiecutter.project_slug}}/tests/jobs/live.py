@@ -4,13 +4,10 @@ processes, and the jobs table read and written from outside them."""
 import asyncio
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -21,9 +18,8 @@ from app.db.engine import create_engine
 from app.items.models import Item
 from app.jobs import Work
 from app.jobs.models import Job
-from tests.commands import deployment_environment
 from tests.live_server import STARTUP_SECONDS, free_port
-from tests.processes import PythonProcess
+from tests.processes import PythonProcess, running
 from tests.profile import server_missing
 
 # Fast enough for a test to see: a lost job is sent again within seconds, so is the job of a worker
@@ -82,38 +78,16 @@ class RedisServer:
         return Redis.from_url(self.url)
 
 
-@dataclass
-class Started:
-    process: PythonProcess
-    log: Path
-    said: str | None = None  # all it wrote, once it has ended
-
-    def output(self) -> str:
-        """What the process has written so far."""
-        return self.said if self.said is not None else self.log.read_text()
-
-
 @contextmanager
 def started(
     module: str, database_url: str, redis: RedisServer, settings: Mapping[str, str] | None = None
-) -> Iterator[Started]:
+) -> Iterator[PythonProcess]:
     """`python -m module` (the worker or the scheduler) on this database and Redis server, with the
-    FAST_JOBS settings and these over them, in an empty folder, until the block ends."""
+    FAST_JOBS settings and these over them, until the block ends (tests/processes.py's `running`:
+    its liveness file, app/liveness.py, in its own folder too)."""
     settings = {"JOBS_BROKER_URL": redis.url, **FAST_JOBS, **(settings or {})}
-    with tempfile.TemporaryDirectory() as folder:
-        # Its liveness file (app/liveness.py) in its own folder, too.
-        environment = deployment_environment(
-            {"DATABASE_URL": database_url, "TMPDIR": folder, **settings}
-        )
-        log = Path(folder, "output.log")
-        process = PythonProcess(module, folder, environment, log)
-        running = Started(process, log)
-        try:
-            yield running
-        finally:
-            process.terminate()
-            process.wait(timeout=STARTUP_SECONDS)
-            running.said = log.read_text()
+    with running(module, {"DATABASE_URL": database_url, **settings}) as process:
+        yield process
 
 
 class Database:

@@ -21,7 +21,7 @@ from tests import factories
 from tests.clients import live_admin_headers
 from tests.jobs import work
 from tests.jobs.live import FAST_JOBS, Database, RedisServer, none_left, started, until
-from tests.live_server import live_server
+from tests.live_server import live_server, server_process
 from tests.processes import PythonProcess
 
 pytestmark = pytest.mark.live
@@ -91,7 +91,7 @@ async def test_a_long_job_runs_once_and_a_killed_worker_s_job_runs_again_within_
         await asyncio.sleep(beats * 10)  # a live worker's job, for three times its stale window
         held = len(list(tmp_path.glob("started-*")))
         (first,) = tmp_path.glob("started-*")
-        workers = {one.process.pid: one.process, other.process.pid: other.process}
+        workers = {one.pid: one, other.pid: other}
         workers[int(first.name.removeprefix("started-"))].kill()  # SIGKILL, mid-job
         again = await until(lambda: starts(tmp_path, 2), "the job started again after the kill")
         hold.unlink()
@@ -120,10 +120,10 @@ async def test_a_job_that_kills_its_worker_fails_for_good_and_holds_back_no_othe
         while deaths <= attempts:  # one more would be a job killing workers for ever
             with started("tests.jobs.worker", live_database, redis_server, settings) as worker:
                 await until(
-                    lambda: ended_or_failed(worker.process, database, killer),
+                    lambda: ended_or_failed(worker, database, killer),
                     "the worker died, or the job failed for good",
                 )
-                if worker.process.poll() is None:  # failed for good: this worker lives on
+                if worker.poll() is None:  # failed for good: this worker lives on
                     await until(lambda: done(database, fine), "the other job was done")
                     break
                 deaths += 1
@@ -147,12 +147,12 @@ async def test_sigterm_lets_the_job_in_hand_finish(
         started("tests.jobs.worker", live_database, redis_server) as worker,
     ):
         await until(lambda: starts(tmp_path, 1), "the job started")
-        worker.process.send_signal(signal.SIGTERM)
+        worker.send_signal(signal.SIGTERM)
         # Longer than the worker gives anything but the jobs in hand (BROKER_SHUTDOWN_SECONDS).
         await asyncio.sleep(BROKER_SHUTDOWN_SECONDS + 1)
-        assert worker.process.poll() is None, worker.output()
+        assert worker.poll() is None, worker.output()
         hold.unlink()
-        exit_code = await asyncio.to_thread(worker.process.wait, 60)
+        exit_code = await asyncio.to_thread(worker.wait, 60)
 
     assert exit_code == 0, worker.output()
     assert await database.job(job_id) is None
@@ -169,8 +169,8 @@ async def test_sigterm_names_a_job_that_outlasts_the_drain_which_then_runs_again
     with started("app.scheduler", live_database, redis_server):
         with started("tests.jobs.worker", live_database, redis_server, drain) as worker:
             await until(lambda: starts(tmp_path, 1), "the job started")
-            worker.process.send_signal(signal.SIGTERM)
-            exit_code = await asyncio.to_thread(worker.process.wait, 60)
+            worker.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.to_thread(worker.wait, 60)
         hold.unlink()
         with started("tests.jobs.worker", live_database, redis_server):
             await until(lambda: done(database, job_id), "the job was done by the next worker")
@@ -235,11 +235,10 @@ async def test_jobs_enqueued_while_redis_is_down_are_answered_and_run_once_it_is
     live_database: str,
     redis_server: RedisServer,
     database: Database,
-    capfd: pytest.CaptureFixture[str],
 ) -> None:
     settings = {"JOBS_BROKER_URL": redis_server.url, "JOBS_LEASE_SECONDS": "300"}
     with (
-        live_server(live_database, settings) as base_url,
+        server_process("tests.live_server", live_database, settings) as (server, base_url),
         started("tests.jobs.worker", live_database, redis_server) as worker,
         started("app.scheduler", live_database, redis_server) as scheduler,
     ):
@@ -260,7 +259,7 @@ async def test_jobs_enqueued_while_redis_is_down_are_answered_and_run_once_it_is
 
     # One warning from each process, when the outage began (the worker and the scheduler may miss
     # it between two looks), none per request, and no traceback.
-    said_by_server = "".join(capfd.readouterr())
+    said_by_server = server.output()
     print(
         f"statuses while Redis was down: {dict(Counter(statuses))}; {left_while_down} jobs "
         f"waited, all run {waited:.1f} s after Redis was back; the server warned "
