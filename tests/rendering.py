@@ -239,8 +239,8 @@ def weighed_once(is_binary: Callable[[str], bool]) -> Callable[[str], bool]:
         return is_binary(path)
 
     def weighed(path: str) -> bool:
-        status = os.stat(path)
-        return weigh(path, status.st_mtime_ns, status.st_size)
+        status = os.stat(path)  # cookiecutter names it from inside the template: made absolute
+        return weigh(os.path.abspath(path), status.st_mtime_ns, status.st_size)
 
     return weighed
 
