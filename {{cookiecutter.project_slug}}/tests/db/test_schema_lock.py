@@ -16,9 +16,11 @@ from tests.commands import PROJECT_ROOT, start_command
 
 pytestmark = pytest.mark.live
 
-# Those waiting for the lock (a key below 2**32 is its objid).
+# Those waiting for the lock in this database (a key below 2**32 is its objid). pg_locks shows the
+# whole server's, and another database's schema changes (another test run's) take the same key.
 WAITING = text(
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND NOT granted"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 ).bindparams(key=SCHEMA_LOCK)
 
 
