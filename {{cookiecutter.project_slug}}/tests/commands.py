@@ -38,15 +38,19 @@ def run_command(
 
 
 async def start_command(
-    arguments: list[str], folder: Path, settings: Mapping[str, str | None]
+    arguments: list[str],
+    folder: Path,
+    settings: Mapping[str, str | None],
+    stdin: int | None = None,
 ) -> asyncio.subprocess.Process:
     """`python <arguments>` started in the folder, with deployment_environment(settings), its
-    output (stdout and stderr together) to read."""
+    output (stdout and stderr together) to read, and its input as `stdin` says (e.g. a pipe)."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         *arguments,
         cwd=folder,
         env=deployment_environment(settings),
+        stdin=stdin,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )

@@ -1,9 +1,8 @@
 """`python -m app.cli create-admin` makes an admin with a password asked for, never an argument;
 every refusal is one line that creates nothing."""
 
+import asyncio
 import getpass
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,38 +12,34 @@ from app import cli
 from app.core import security
 from app.db.engine import create_engine
 from app.users.models import User
-from tests.commands import deployment_environment
+from tests.commands import start_command
 
 PASSWORD = "the first admin's password"
 
 
-def create_admin(database_url: str, username: str, password: Path) -> subprocess.Popen[str]:
-    """`python -m app.cli create-admin`, started with the password file as its standard input,
-    from the file's folder: as a deployment runs it, where no `.env` is read (tests/commands.py)."""
-    with password.open() as stdin:
-        return subprocess.Popen(
-            [
-                *(sys.executable, "-m", "app.cli", "create-admin"),
-                *(username, f"{username}@example.com", "--password-stdin"),
-            ],
-            cwd=password.parent,
-            env=deployment_environment({"DATABASE_URL": database_url}),
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+async def create_admin(
+    database_url: str, username: str, folder: Path
+) -> asyncio.subprocess.Process:
+    """`python -m app.cli create-admin --password-stdin`, started from the folder, as a deployment
+    runs it (no `.env` there), its password to be written to its standard input."""
+    arguments = ["-m", "app.cli", "create-admin", username, f"{username}@example.com"]
+    return await start_command(
+        [*arguments, "--password-stdin"],
+        folder,
+        {"DATABASE_URL": database_url},
+        stdin=asyncio.subprocess.PIPE,
+    )
 
 
 @pytest.mark.live  # runs the command as processes of their own
 async def test_two_racing_create_admins_make_one_admin_and_one_refusal(
     live_database: str, tmp_path: Path
 ) -> None:
-    password = tmp_path / "password"
-    password.write_text(f"{PASSWORD}\n")
-
-    racing = [create_admin(live_database, "root", password) for _ in range(2)]
-    said = [command.communicate(timeout=60)[0] for command in racing]
+    racing = [await create_admin(live_database, "root", tmp_path) for _ in range(2)]
+    said = [
+        (await asyncio.wait_for(command.communicate(f"{PASSWORD}\n".encode()), 60))[0].decode()
+        for command in racing
+    ]
     outcomes = sorted(zip([command.returncode for command in racing], said, strict=True))
 
     (created, created_said), (refused, refused_said) = outcomes
