@@ -13,9 +13,13 @@ from app.auth.tokens import ALGORITHM, AccessClaims, access_claims
 from app.core.config import get_settings
 from app.db.base import MAX_ID
 
+# st.text()'s alphabet, every code point but a lone surrogate, named by category: the codec that
+# st.text() names instead ("utf-8") makes hypothesis encode all 1.1 million code points in the first
+# run of each checkout, about 1.5 s.
+TEXT = st.text(st.characters(exclude_categories=["Cs"]))
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
-    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
+    lambda children: st.lists(children) | st.dictionaries(TEXT, children),
     max_leaves=5,
 )
 FUTURE = int((datetime.now(UTC) + timedelta(days=1)).timestamp())
