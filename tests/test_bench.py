@@ -1,6 +1,6 @@
 """The isolation benchmark runs, says which set-ups isolate, and reports the whole-run figure.
 
-A short run (100 tests, one round, beside the other tests of this run): its figure is printed at
+A short run (20 tests, one round, beside the other tests of this run): its figure is printed at
 the end of the run; BENCHMARKS.md's figures come from `bench/bench.py` run on its own.
 """
 
@@ -27,7 +27,7 @@ def test_benchmark_reports_whole_run_and_median_cost_per_test(
             "--rounds",
             "1",
             "--tests",
-            "100",
+            "20",
         ],
         TEMPLATE_DIR,
     )
@@ -46,7 +46,7 @@ def test_benchmark_reports_whole_run_and_median_cost_per_test(
     wall, wall_ratio, *_ = rows["ours"]
     record_property(
         "figure",
-        f"whole run per test, SQLite, ours against the lessons' conftest (bench/bench.py, 100 "
+        f"whole run per test, SQLite, ours against the lessons' conftest (bench/bench.py, 20 "
         f"tests, one round, beside this run's other tests): {wall} ms, {wall_ratio}",
     )
 
