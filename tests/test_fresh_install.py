@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 
 from tests.pythons import RUNNING
-from tests.rendering import QUICK, assert_succeeds, choices, chosen_options, load_hook, render
+from tests.rendering import (
+    QUICK,
+    assert_succeeds,
+    choices,
+    chosen_options,
+    load_hook,
+    mypy_cache_of,
+    render,
+)
 
 pytestmark = pytest.mark.slow
 
 
-def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path) -> None:
+def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path, mypy_cache: Path) -> None:
     # The Python that .python-version names is the one uv syncs with, so `uv run` keeps the
     # environment, as on a user's machine that has that Python.
     project = render(tmp_path, {"python_version": RUNNING})
@@ -28,11 +36,14 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path) -> None:
     # The repository as the printed steps make it.
     (step,) = [line for line in printed_steps(project) if line.startswith("git init")]
     assert_succeeds(["sh", "-c", step], project, env={"GIT_CONFIG_PARAMETERS": DEFAULT_BRANCH})
-    hooks = assert_succeeds(
-        [*uv, "run", "--no-sync", "pre-commit", "run", "--all-files"],
-        project,
-        env={"PRE_COMMIT_HOME": str(tmp_path / "pre-commit")},
-    )
+    # The hooks' mypy shares the run's cache, as the other mypy runs do: what it learns of the
+    # dependencies, they reuse, or the other way round.
+    with mypy_cache_of(mypy_cache, RUNNING) as cache:
+        hooks = assert_succeeds(
+            [*uv, "run", "--no-sync", "pre-commit", "run", "--all-files"],
+            project,
+            env={"PRE_COMMIT_HOME": str(tmp_path / "pre-commit"), "MYPY_CACHE_DIR": str(cache)},
+        )
 
     assert (project / "uv.lock").is_file()
     assert " passed" in output.strip().splitlines()[-1]
