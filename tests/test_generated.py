@@ -86,16 +86,16 @@ RUNS = {
     "live -n 2": (QUICK, ["-n", "2", "-m", "live"]),
 }
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
-# the live tests, 100 examples per property) is the first run of a render of its own for the
-# emptiest row, serially, and for the fullest row with -n 2 (as the generated CI runs it); between
-# them they hold every code answer and every live test. The fullest row's thorough run is its only
-# one: it holds every test of its quick run. The fullest and the emptiest code on the other
+# the live tests, 100 examples per property) is the first run of the emptiest row, serially, and of
+# the fullest row with -n 2 (as the generated CI runs it), and their only one: it holds every test
+# of their quick runs, and between them every code answer and every live test. The fullest and the
+# emptiest code on the other
 # database run their live tests too, which start servers, workers and commands on that database:
 # so every code answer meets every database in a live test. Their other tests meet that database
 # in the quick rows, which hold every triple of the interacting answers.
 SUITE_RUNS = (
     [
-        (SUITE_ROWS[0], ("quick", "thorough")),
+        (SUITE_ROWS[0], ("thorough",)),
         (SUITE_ROWS[1], ("thorough -n 2",)),
     ]
     + [(answers, ("quick",)) for answers in SUITE_ROWS[2:]]
