@@ -89,10 +89,9 @@ RUNS = {
 # the live tests, 100 examples per property) is the first run of the emptiest row, serially, and of
 # the fullest row with -n 2 (as the generated CI runs it), and their only one: it holds every test
 # of their quick runs, and between them every code answer and every live test. The fullest and the
-# emptiest code on the other
-# database run their live tests too, which start servers, workers and commands on that database:
-# so every code answer meets every database in a live test. Their other tests meet that database
-# in the quick rows, which hold every triple of the interacting answers.
+# emptiest code on the other database run their live tests too, which start servers, workers and
+# commands on that database: so every code answer meets every database in a live test. Their other
+# tests meet that database in the quick rows, which hold every triple of the interacting answers.
 SUITE_RUNS = (
     [
         (SUITE_ROWS[0], ("thorough",)),
