@@ -17,8 +17,8 @@ THOROUGH = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PROFILE = "thorough" if THOROUGH else "quick"
 
 # Time is no verdict here: the first draw of text in a fresh checkout builds Hypothesis' Unicode
-# tables (over a second), and a shared CI runner may pause any example. A slow draw or example
-# still counts; only a wrong answer fails a test.
+# tables (in the thorough run, over a second), and a shared CI runner may pause any example. A slow
+# draw or example still counts; only a wrong answer fails a test.
 UNTIMED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("quick", UNTIMED, max_examples=10)
 settings.register_profile("thorough", UNTIMED, max_examples=100)
