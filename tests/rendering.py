@@ -335,17 +335,17 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
 
 
 @contextmanager
-def mypy_cache_of(cache: Path, python_version: str) -> Iterator[Path]:
-    """The run's shared mypy cache (the `mypy_cache` fixture), held for one mypy at a time per
-    target version: the first fills its part of the cache, which is not made to be written by two
-    at once; the others then check only their project."""
+def one_mypy_at_a_time(cache: Path, python_version: str) -> Iterator[None]:
+    """The run's shared mypy cache (the `mypy_cache` fixture) held for one mypy per target version:
+    the first fills its part of the cache, which is not made to be written by two at once; the
+    others then check only their project."""
     with (cache / f"python{python_version}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        yield cache
+        yield
 
 
 def mypy_strict(project: Path, python_version: str, cache: Path) -> str:
     """`mypy` in the project, as its CI runs it (its settings name the files and make it strict),
     with the run's shared cache."""
-    with mypy_cache_of(cache, python_version) as held:
-        return assert_succeeds([*tool("mypy"), "--cache-dir", str(held)], project)
+    with one_mypy_at_a_time(cache, python_version):
+        return assert_succeeds([*tool("mypy"), "--cache-dir", str(cache)], project)

@@ -17,7 +17,7 @@ from tests.rendering import (
     choices,
     chosen_options,
     load_hook,
-    mypy_cache_of,
+    one_mypy_at_a_time,
     render,
 )
 
@@ -38,11 +38,14 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path, mypy_cache: Path) ->
     assert_succeeds(["sh", "-c", step], project, env={"GIT_CONFIG_PARAMETERS": DEFAULT_BRANCH})
     # The hooks' mypy shares the run's cache, as the other mypy runs do: what it learns of the
     # dependencies, they reuse, or the other way round.
-    with mypy_cache_of(mypy_cache, RUNNING) as cache:
+    with one_mypy_at_a_time(mypy_cache, RUNNING):
         hooks = assert_succeeds(
             [*uv, "run", "--no-sync", "pre-commit", "run", "--all-files"],
             project,
-            env={"PRE_COMMIT_HOME": str(tmp_path / "pre-commit"), "MYPY_CACHE_DIR": str(cache)},
+            env={
+                "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+                "MYPY_CACHE_DIR": str(mypy_cache),
+            },
         )
 
     assert (project / "uv.lock").is_file()

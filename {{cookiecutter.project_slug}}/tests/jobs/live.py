@@ -19,7 +19,7 @@ from app.items.models import Item
 from app.jobs import Work
 from app.jobs.models import Job
 from tests.live_server import STARTUP_SECONDS, free_port
-from tests.processes import PythonProcess, running
+from tests.processes import STOP_SECONDS, PythonProcess, running
 from tests.profile import server_missing
 
 # Fast enough for a test to see: a lost job is sent again within seconds, so is the job of a worker
@@ -71,7 +71,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
-            self.process.wait(timeout=STARTUP_SECONDS)
+            self.process.wait(timeout=STOP_SECONDS)
             self.process = None
 
     def client(self) -> Redis:
