@@ -92,14 +92,14 @@ async def in_storage(
     operation: Callable[[MovingWindowRateLimiter], Awaitable[T]], *, default: T
 ) -> T:
     """The operation on the app's limiter and its storage; `default` while a shared storage is
-    out (failing, or slower than STORAGE_TIMEOUT_SECONDS), whose outage is logged once each way."""
+    out (failing, or slower than the outage's timeout), whose outage is logged once each way."""
     limiter = get_rate_limiter()
     if isinstance(limiter.storage, MemoryStorage):  # in this process: it cannot fail
         return await operation(limiter)
     if outage.waiting():
         return default
     try:
-        async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
+        async with asyncio.timeout(outage.timeout_seconds):
             result = await operation(limiter)
     except (StorageError, TimeoutError) as error:
         outage.failed(error)

@@ -74,7 +74,7 @@ async def send(due: Iterable[tuple[int, dict[str, str]]]) -> None:
     which sends it when the broker answers again."""
     unsent = list(due)
     try:
-        async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+        async with asyncio.timeout(outage.timeout_seconds):
             while unsent:
                 job_id, context = unsent[0]
                 await AsyncKicker[[int], None](RUN, get_broker(), context).kiq(job_id)
