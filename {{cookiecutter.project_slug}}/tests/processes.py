@@ -9,6 +9,7 @@ the tests examine (a refused setting, Alembic, the CLI) start as `python -m` the
 (tests/commands.py).
 """
 
+import faulthandler
 import multiprocessing
 import os
 import runpy
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -26,6 +28,8 @@ from tests.commands import deployment_environment
 
 # Generous: a busy machine may take seconds to stop a process that drains.
 STOP_SECONDS = 30
+# What makes a forked process write where each of its threads is (faulthandler), to its output.
+SHOW_STACKS = signal.SIGUSR1
 
 # What the servers, workers and schedulers import, imported once, by the process that the others
 # are forked from. Not prometheus_client, which reads PROMETHEUS_MULTIPROC_DIR as it is imported.
@@ -79,7 +83,9 @@ class PythonProcess:
 
     def output(self) -> str:
         """What it has written (stdout and stderr) so far."""
-        return self._said if self._said is not None else self._output.read_text()
+        if self._said is not None:
+            return self._said
+        return self._output.read_text() if self._output.exists() else ""
 
     def keep_output(self) -> str:
         """What it wrote, kept for good: its file is about to go."""
@@ -116,8 +122,9 @@ class PythonProcess:
 def running(module: str, settings: Mapping[str, str | None]) -> Iterator[PythonProcess]:
     """`python -m module` from an empty folder of its own, so that it reads no `.env` and keeps its
     files there (TMPDIR), with the tests' settings and these over them (tests/commands.py), until
-    the block ends: then SIGTERM, and its end waited for. What it wrote is printed then, shown with
-    its test's output if that fails, and stays readable."""
+    the block ends: then SIGTERM, and its end waited for; one that has not ended within
+    STOP_SECONDS writes where its threads are, and is killed. What it wrote is printed then, shown
+    with its test's output if that fails, and stays readable."""
     with tempfile.TemporaryDirectory() as folder:
         environment = deployment_environment({"TMPDIR": folder, **settings})
         process = PythonProcess(module, folder, environment, Path(folder, "output.log"))
@@ -125,8 +132,23 @@ def running(module: str, settings: Mapping[str, str | None]) -> Iterator[PythonP
             yield process
         finally:
             process.terminate()
-            process.wait(timeout=STOP_SECONDS)
-            print(process.keep_output(), end="")
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            finally:
+                if process.returncode is None:  # it did not stop: where it is, then its end
+                    show_stacks(process)
+                    process.kill()
+                    process.wait(timeout=STOP_SECONDS)
+                print(process.keep_output(), end="")
+
+
+def show_stacks(process: PythonProcess) -> None:
+    """Have the process write where each of its threads is to its output, and wait until it has
+    (a few seconds at most)."""
+    process.send_signal(SHOW_STACKS)
+    deadline = time.monotonic() + 5
+    while "most recent call first" not in process.output() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _run(module: str, folder: str, environment: dict[str, str], output: str) -> None:
@@ -139,6 +161,7 @@ def _run(module: str, folder: str, environment: dict[str, str], output: str) -> 
     _attach(0, os.devnull, os.O_RDONLY)
     _attach(1, output, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(1, 2)
+    faulthandler.register(SHOW_STACKS, all_threads=True)
     sys.stdin = open(0, closefd=False)  # noqa: SIM115 (the process's, open until it ends)
     if environment.get("PYTHONUNBUFFERED"):
         sys.stdout.reconfigure(write_through=True)  # type: ignore[union-attr]

@@ -1,15 +1,19 @@
 """A process that tests/processes.py forks is `python -m module` of its own: the module run as
 `__main__` from its folder, with exactly its environment, its output in its file, its exit status,
-and its pid for signals; the libraries imported before it began."""
+and its pid for signals; the libraries imported before it began. One that does not stop when a
+test is done with it shows where it is, and ends all the same."""
 
 import json
 import signal
 import subprocess
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.processes import LIBRARIES, PythonProcess
+from tests import processes
+from tests.processes import LIBRARIES, PythonProcess, running
 
 pytestmark = pytest.mark.live
 
@@ -25,6 +29,10 @@ if os.environ["PROBE"] == "report":
         "imported": sorted(set(json.loads(os.environ["LIBRARIES"])) & set(sys.modules)),
     }))
     sys.exit(3)
+if os.environ["PROBE"] == "deaf":
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    print("deaf", flush=True)
 time.sleep(60)
 """
 
@@ -64,3 +72,25 @@ def test_its_pid_takes_signals_and_its_end_is_told_as_popen_tells_it(tmp_path: P
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == -signal.SIGTERM
     assert process.returncode == -signal.SIGTERM
+
+
+def test_a_process_that_outlasts_its_stop_shows_where_it_is_and_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "probe.py").write_text(PROBE)
+    monkeypatch.setattr(processes, "STOP_SECONDS", 0.5)
+
+    with ExitStack() as stop:
+        process = stop.enter_context(
+            running("probe", {"PROBE": "deaf", "PYTHONPATH": str(tmp_path)})
+        )
+        deadline = time.monotonic() + 30
+        while "deaf" not in process.output() and time.monotonic() < deadline:
+            time.sleep(0.01)  # until it ignores SIGTERM
+        with pytest.raises(subprocess.TimeoutExpired):
+            stop.close()
+
+    assert process.returncode == -signal.SIGKILL
+    shown = capsys.readouterr().out
+    assert "most recent call first" in shown
+    assert f'File "{tmp_path / "probe.py"}"' in shown  # where it sleeps
