@@ -136,13 +136,13 @@ def running(module: str, settings: Mapping[str, str | None]) -> Iterator[PythonP
                 process.wait(timeout=STOP_SECONDS)
             finally:
                 if process.returncode is None:  # it did not stop: where it is, then its end
-                    show_stacks(process)
+                    _show_stacks(process)
                     process.kill()
                     process.wait(timeout=STOP_SECONDS)
                 print(process.keep_output(), end="")
 
 
-def show_stacks(process: PythonProcess) -> None:
+def _show_stacks(process: PythonProcess) -> None:
     """Have the process write where each of its threads is to its output, and wait until it has
     (a few seconds at most)."""
     process.send_signal(SHOW_STACKS)
