@@ -73,6 +73,7 @@ class PythonProcess:
         self, module: str, folder: Path | str, environment: Mapping[str, str], output: Path
     ) -> None:
         self.args = [sys.executable, "-m", module]
+        self.folder = Path(folder)  # where it runs
         self._output = output
         self._said: str | None = None  # all it wrote, once it is kept
         self._process = _forking().Process(

@@ -18,6 +18,7 @@ from app.db.engine import create_engine
 from app.items.models import Item
 from app.jobs import Work
 from app.jobs.models import Job
+from app.liveness import alive_file
 from tests.live_server import STARTUP_SECONDS, free_port
 from tests.processes import STOP_SECONDS, PythonProcess, running
 from tests.profile import server_missing
@@ -139,6 +140,11 @@ async def until(condition: Callable[[], Awaitable[bool]], what: str) -> float:
             raise AssertionError(f"not within {WAIT_SECONDS} s: {what}")
         await asyncio.sleep(0.05)
     return time.monotonic() - started_at
+
+
+async def alive(*workers: PythonProcess) -> bool:
+    """Whether each worker has started: its liveness file (app/liveness.py) is in its folder."""
+    return all((worker.folder / alive_file("worker").name).exists() for worker in workers)
 
 
 async def none_left(database: Database, work: Work[...] | None = None) -> bool:

@@ -20,7 +20,7 @@ from app.worker import BROKER_SHUTDOWN_SECONDS
 from tests import factories
 from tests.clients import live_admin_headers
 from tests.jobs import work
-from tests.jobs.live import FAST_JOBS, Database, RedisServer, none_left, started, until
+from tests.jobs.live import FAST_JOBS, Database, RedisServer, alive, none_left, started, until
 from tests.live_server import live_server, server_process
 from tests.processes import PythonProcess
 
@@ -283,6 +283,8 @@ async def test_jobs_enqueued_through_either_of_two_servers_run_once(
         started("tests.jobs.worker", live_database, redis_server) as worker,
         started("tests.jobs.worker", live_database, redis_server) as other_worker,
     ):
+        # Both take jobs from the start: the first to be up could otherwise run every one.
+        await until(lambda: alive(worker, other_worker), "both workers started")
         async with httpx.AsyncClient(timeout=30) as client:
             async with httpx.AsyncClient(base_url=first, timeout=30) as signing_in:
                 client.headers.update(await live_admin_headers(signing_in, live_database))
