@@ -88,6 +88,15 @@ class PythonProcess:
             return self._said
         return self._output.read_text() if self._output.exists() else ""
 
+    def has_written(self, text: str, seconds: float) -> bool:
+        """Whether its output holds the text within that many seconds, looking as it goes."""
+        deadline = time.monotonic() + seconds
+        while text not in self.output():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def keep_output(self) -> str:
         """What it wrote, kept for good: its file is about to go."""
         self._said = self.output()
@@ -147,9 +156,7 @@ def _show_stacks(process: PythonProcess) -> None:
     """Have the process write where each of its threads is to its output, and wait until it has
     (a few seconds at most)."""
     process.send_signal(SHOW_STACKS)
-    deadline = time.monotonic() + 5
-    while "most recent call first" not in process.output() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    process.has_written("most recent call first", 5)
 
 
 def _run(module: str, folder: str, environment: dict[str, str], output: str) -> None:
