@@ -27,7 +27,12 @@ from app.api.docs import add_docs
 from app.api.rate_limit import get_rate_limiter
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
+{%- endif %}
+{%- if cookiecutter.auth != "none" %}
 from app.auth.deps import signed_in
+{%- endif %}
+{%- if cookiecutter.auth == "oidc" %}
+from app.auth.provider import get_provider_keys
 {%- endif %}
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
@@ -68,6 +73,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- endif %}
     async with AsyncExitStack() as running:
         running.push_async_callback(get_engine().dispose)
+{%- if cookiecutter.auth == "oidc" %}
+        running.push_async_callback(forget_provider_keys)
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" and cookiecutter.background_jobs != "taskiq" %}
         running.push_async_callback(mailing.settle)  # the mails on their way, first
 {%- endif %}
@@ -81,6 +89,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
+{%- if cookiecutter.auth == "oidc" %}
+async def forget_provider_keys() -> None:
+    keys = get_provider_keys()
+    get_provider_keys.cache_clear()
+    if keys is not None:
+        await keys.close()
+
+
+{% endif -%}
 def middleware(settings: Settings) -> list[Middleware]:
     """The layers that every request passes, outermost first, inside Starlette's own (its error
     page outside them, its exception handlers and the routes inside)."""
@@ -144,6 +161,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts_router.router)
     app.include_router(admin_router.router)
     app.include_router(users_router.directory, dependencies=signed_in)
+{%- elif cookiecutter.auth == "oidc" %}
+    app.include_router(users_router.directory, dependencies=signed_in)
+    app.include_router(users_router.admin)
 {%- else %}
     app.include_router(users_router.router)
     app.include_router(users_router.directory)

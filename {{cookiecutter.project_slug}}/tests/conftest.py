@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.api.rate_limit import get_rate_limiter
+{%- if cookiecutter.auth != "oidc" %}
 from app.core import security
+{%- endif %}
 from app.core.config import get_settings
 from app.core.logging import configure_logging
 from tests import factories
@@ -45,12 +47,16 @@ def pytest_collection_finish() -> None:
     gc.freeze()
 
 
+{%- if cookiecutter.auth != "oidc" %}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[None]:
     """Hash passwords the cheap way the factories describe, for the whole run."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
         yield
+{%- endif %}
 
 
 @pytest.fixture

@@ -27,11 +27,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
 
 from app.api.rate_limit import rate_limiter
+{%- if cookiecutter.auth != "oidc" %}
 from app.core import security
+{%- endif %}
 from app.core.config import Settings
 from app.db.engine import create_engine
 from app.users.models import User
+{%- if cookiecutter.auth != "oidc" %}
 from tests.factories import CHEAP_PASSWORD_HASH
+{%- endif %}
 from tests.processes import PythonProcess, running
 from tests.profile import server_missing
 from tests.schema import create_schema
@@ -253,8 +257,10 @@ def main() -> None:
     import uvicorn  # here, not above: every test run loads this plugin, few start a server
 
     warnings.simplefilter("error", SAWarning)
+{%- if cookiecutter.auth != "oidc" %}
     if os.environ.get("LIVE_SERVER_HASHING") != "production":
         security.password_hash = CHEAP_PASSWORD_HASH
+{%- endif %}
     uvicorn.run("app.main:app", host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning")
 
 

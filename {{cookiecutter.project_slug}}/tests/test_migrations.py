@@ -125,7 +125,7 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
 
 # The revision before ids were kept from being given again (0004), in this project's history.
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
 BEFORE_KEPT_IDS = "0003"
 
 

@@ -29,6 +29,14 @@ from app.core.environment import DEVELOPMENT, Environment
 {%- if cookiecutter.auth == "jwt" %}
 from app.core.secret_key import NO_SECRET_KEY, SecretKey
 {%- endif %}
+{%- if cookiecutter.auth == "oidc" %}
+
+# The algorithms that a provider may sign tokens with: public-key ones only. A token that names
+# another (HS256, whose "secret" would be the provider's public key; none) is refused unread.
+SigningAlgorithm = Literal[
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"
+]
+{%- endif %}
 
 # The storages that the rate limits can count in, with the Redis client the project installs.
 RATE_LIMIT_STORAGES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
@@ -198,6 +206,42 @@ class Settings(BaseSettings):
                 f"{environment}"
             )
         return url
+{%- endif %}
+{%- if cookiecutter.auth == "oidc" %}
+    # Sign-in at an OpenID Connect provider (docs/auth.md): its issuer, exactly as its tokens' `iss`
+    # claim says it, and the audience (`aud`) that its tokens for this service carry. Required
+    # outside local development; without them, every token is refused.
+    oidc_issuer: str | None = Field(default=None, validate_default=True)
+    oidc_audience: str | None = Field(default=None, validate_default=True)
+    oidc_algorithms: list[SigningAlgorithm] = Field(default=["RS256", "ES256"], min_length=1)
+    # Clocks disagree: `exp`, `nbf` and `iat` are each allowed this many seconds either way.
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # Where a token lists its user's roles, as a path of claims (Keycloak: realm_access.roles;
+    # Cognito: cognito:groups; scopes: scope), and the role that makes its holder an admin.
+    oidc_roles_claim: str = Field(default="roles", pattern=r"^[^.\s]+(\.[^.\s]+)*$")
+    oidc_admin_role: str = "admin"
+    # The provider's keys are trusted this long before they are read again; a token signed with a
+    # key not among them has them read again at once, but at most once in OIDC_REFRESH_SECONDS
+    # (app/auth/provider.py). The provider has OIDC_TIMEOUT_SECONDS to answer.
+    oidc_keys_seconds: int = Field(default=3600, ge=1)
+    oidc_refresh_seconds: float = Field(default=60, gt=0)
+    oidc_timeout_seconds: float = Field(default=5, gt=0)
+
+    @field_validator("oidc_issuer", "oidc_audience")
+    @classmethod
+    def _set_outside_local_development(cls, value: str | None, info: ValidationInfo) -> str | None:
+        environment = info.data.get("environment")
+        if value is None and environment not in DEVELOPMENT:
+            raise ValueError(f"must be set when ENVIRONMENT is {environment} (docs/auth.md)")
+        if value is not None and info.field_name == "oidc_issuer":
+            url = urlsplit(value)
+            plain_http = url.scheme == "http" and (environment in DEVELOPMENT or loopback(url.hostname))
+            if not url.hostname or not (url.scheme == "https" or plain_http):
+                raise ValueError(
+                    "must be the provider's https:// URL as its tokens' iss claim says it, e.g. "
+                    "https://login.example.com/realms/main"
+                )
+        return value
 {%- endif %}
 {%- if cookiecutter.use_metrics %}
 

@@ -1,5 +1,57 @@
 from collections.abc import Sequence
 
+{% if cookiecutter.auth == "oidc" -%}
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.identity import Identity
+from app.users.models import User
+
+
+async def user_of(session: AsyncSession, identity: Identity) -> User:
+    """The user that the identity is: made the first time it comes, and given the names of its
+    latest token.
+
+    Two first requests at once make one user: the unique constraint on (issuer, subject) decides,
+    and the request that loses it reads the user that the other made.
+    """
+    user = await _user_of(session, identity)
+    if user is None:
+        session.add(
+            User(
+                issuer=identity.issuer,
+                subject=identity.subject,
+                username=identity.username,
+                email=identity.email,
+            )
+        )
+        try:
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+        user = await _user_of(session, identity)
+        assert user is not None  # made by this request or by the one that raced it
+    elif (user.username, user.email) != (identity.username, identity.email):
+        user.username, user.email = identity.username, identity.email
+        await session.commit()
+    return user
+
+
+async def _user_of(session: AsyncSession, identity: Identity) -> User | None:
+    return await session.scalar(
+        select(User).where(User.issuer == identity.issuer, User.subject == identity.subject)
+    )
+
+
+async def set_active(session: AsyncSession, *, user_id: int, active: bool) -> User | None:
+    """The user, activated or deactivated; None when there is no such user."""
+    user = await session.scalar(
+        update(User).where(User.id == user_id).values(is_active=active).returning(User)
+    )
+    await session.commit()
+    return user
+{%- else -%}
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +100,7 @@ async def _taken_field(session: AsyncSession, *, username: str, email: str) -> s
         select(User.username).where(or_(User.username == username, User.email == email))
     )
     return "username" if username in taken.all() else "email"
+{%- endif %}
 
 
 async def get_user(session: AsyncSession, *, user_id: int) -> User | None:
