@@ -89,7 +89,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-{%- if cookiecutter.auth == "oidc" %}
+{% if cookiecutter.auth == "oidc" -%}
 async def forget_provider_keys() -> None:
     keys = get_provider_keys()
     get_provider_keys.cache_clear()

@@ -87,6 +87,26 @@ async def test_downgrade_to_base_then_upgrade_to_head(engine: AsyncEngine) -> No
     assert after_upgrade == {"alembic_version", *Base.metadata.tables}
 
 
+{%- if cookiecutter.auth == "oidc" %}
+
+
+async def test_upgrading_a_database_with_users_who_have_passwords_is_refused(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0005"))
+            await connection.execute(
+                insert(FIRST_USERS).values(username="ann", email="ann@example.com", hashed_password="x")
+            )
+            with pytest.raises(CommandError, match="users with passwords: 1"):
+                await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
+        finally:
+            await transaction.rollback()
+{%- else %}
+
+
 async def users_after_upgrading_from_0001(
     engine: AsyncEngine, users: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
@@ -125,7 +145,7 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
 
 # The revision before ids were kept from being given again (0004), in this project's history.
-{%- if cookiecutter.auth != "none" %}
+{%- if cookiecutter.auth == "jwt" %}
 BEFORE_KEPT_IDS = "0003"
 
 
@@ -174,6 +194,7 @@ async def test_upgrading_keeps_every_row_and_never_gives_an_id_again(engine: Asy
     assert items == [("Lamp",)]
     assert newest is not None
     assert newest > users[-1][0]  # bob's id, the largest, deleted: not given again
+{%- endif %}
 
 
 def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
