@@ -47,6 +47,8 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "app/core/secret_key.py": ("auth", frozenset({"jwt"})),
     "tests/core/test_secret_key.py": ("auth", frozenset({"jwt"})),
     "app/core/security.py": ("auth", frozenset({"none", "jwt"})),
+    "app/api/rate_limit.py": ("auth", frozenset({"none", "jwt"})),
+    "tests/test_request_limits.py": ("auth", frozenset({"none", "jwt"})),
     "tests/core/test_security.py": ("auth", frozenset({"none", "jwt"})),
     "tests/auth": ("auth", frozenset({"jwt"})),
     "tests/accounts": ("auth", frozenset({"jwt"})),

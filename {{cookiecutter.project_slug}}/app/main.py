@@ -24,7 +24,9 @@ from app.admin import router as admin_router
 {% endif -%}
 from app.api import errors, health
 from app.api.docs import add_docs
+{%- if cookiecutter.auth != "oidc" %}
 from app.api.rate_limit import get_rate_limiter
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
 {%- endif %}
@@ -63,7 +65,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if error is not None:
         # Served all the same: /health/ready answers 503 until the database answers.
         logger.warning(unreachable(settings.database_url, error))
+{%- if cookiecutter.auth != "oidc" %}
     get_rate_limiter()  # made now: a storage whose driver is missing stops the start
+{%- endif %}
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}

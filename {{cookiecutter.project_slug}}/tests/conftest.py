@@ -15,13 +15,15 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+{% if cookiecutter.auth != "oidc" -%}
 from app.api.rate_limit import get_rate_limiter
-{%- if cookiecutter.auth != "oidc" %}
 from app.core import security
-{%- endif %}
+{% endif -%}
 from app.core.config import get_settings
 from app.core.logging import configure_logging
+{%- if cookiecutter.auth != "oidc" %}
 from tests import factories
+{%- endif %}
 
 # In this order: the test database, the settings pinned to it, then what imports the app.
 pytest_plugins = [
@@ -58,12 +60,15 @@ def cheap_password_hashing() -> Iterator[None]:
         yield
 {%- endif %}
 
+{%- if cookiecutter.auth != "oidc" %}
+
 
 @pytest.fixture
 def fresh_rate_limits() -> None:
     """Rate limits that count from zero in this test: a new limiter, made on first use. (A reset
     of the old one's storage would race with the expiry task that the storage runs.)"""
     get_rate_limiter.cache_clear()
+{%- endif %}
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,21 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
+{%- if cookiecutter.auth == "oidc" %}
+from sqlalchemy import Integer, column, insert, inspect, table
+{%- else %}
 from sqlalchemy import Integer, column, delete, insert, inspect, select, table
+{%- endif %}
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
 from app.db.engine import for_migrations, how_to_create
+{%- if cookiecutter.auth == "oidc" %}
+from app.models import Base
+{%- else %}
 from app.models import Base, Item, User
+{%- endif %}
 from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
@@ -97,9 +105,8 @@ async def test_upgrading_a_database_with_users_who_have_passwords_is_refused(
         transaction = await connection.begin()
         try:
             await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0005"))
-            await connection.execute(
-                insert(FIRST_USERS).values(username="ann", email="ann@example.com", hashed_password="x")
-            )
+            ann = {"username": "ann", "email": "ann@example.com", "hashed_password": "x"}
+            await connection.execute(insert(FIRST_USERS).values(ann))
             with pytest.raises(CommandError, match="users with passwords: 1"):
                 await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
         finally:

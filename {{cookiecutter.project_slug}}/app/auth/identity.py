@@ -1,10 +1,10 @@
 """Who an access token from the identity provider says its bearer is, once it is proven genuine.
 
 A token counts only when it names the key it is signed with (`kid`), one of the provider's keys
-(app/auth/provider.py), and an algorithm that OIDC_ALGORITHMS allow and that key signs with; when its
-issuer (`iss`) is OIDC_ISSUER and its audience (`aud`) includes OIDC_AUDIENCE; and when it has not
-expired (`exp`), is already valid (`nbf`, `iat`), give or take OIDC_LEEWAY_SECONDS. HS256 (whose
-"secret" would be the provider's public key) and `none` are never among the algorithms.
+(app/auth/provider.py), and an algorithm that OIDC_ALGORITHMS allow and that key signs with; when
+its issuer (`iss`) is OIDC_ISSUER and its audience (`aud`) includes OIDC_AUDIENCE; and when it has
+not expired (`exp`), is already valid (`nbf`, `iat`), give or take OIDC_LEEWAY_SECONDS. HS256
+(whose "secret" would be the provider's public key) and `none` are never among the algorithms.
 """
 
 from dataclasses import dataclass

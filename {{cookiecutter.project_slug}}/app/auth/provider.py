@@ -36,7 +36,7 @@ ALGORITHMS = {
 
 @dataclass(frozen=True)
 class SigningKey:
-    """One of the provider's public keys, and the algorithms that a token signed with it may name."""
+    """One of the provider's public keys, and the algorithms that tokens signed with it may name."""
 
     key: Any
     algorithms: frozenset[str]

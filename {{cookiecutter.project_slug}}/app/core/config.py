@@ -5,8 +5,8 @@ import os
 from functools import lru_cache
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-
-from limits import parse
+{% if cookiecutter.auth != "oidc" %}
+from limits import parse{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from pydantic import (
     AfterValidator,
@@ -37,10 +37,14 @@ SigningAlgorithm = Literal[
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"
 ]
 {%- endif %}
+{%- if cookiecutter.auth != "oidc" %}
 
 # The storages that the rate limits can count in, with the Redis client the project installs.
 RATE_LIMIT_STORAGES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
+{%- endif %}
 DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
+
+{%- if cookiecutter.auth != "oidc" %}
 
 
 def _rate_limit(value: str) -> str:
@@ -49,6 +53,7 @@ def _rate_limit(value: str) -> str:
 
 
 RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+{%- endif %}
 
 
 def _in_the_environment(value: str | None, info: ValidationInfo) -> str | None:
@@ -158,9 +163,11 @@ class Settings(BaseSettings):
     sentry_dsn: str | None = None
     release: str | None = None
 {%- endif %}
+{%- if cookiecutter.auth != "oidc" %}
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = Field(default="memory://", validate_default=True)
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
     # Signs the access tokens: see app/core/secret_key.py.
     secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
@@ -235,8 +242,8 @@ class Settings(BaseSettings):
             raise ValueError(f"must be set when ENVIRONMENT is {environment} (docs/auth.md)")
         if value is not None and info.field_name == "oidc_issuer":
             url = urlsplit(value)
-            plain_http = url.scheme == "http" and (environment in DEVELOPMENT or loopback(url.hostname))
-            if not url.hostname or not (url.scheme == "https" or plain_http):
+            local = environment in DEVELOPMENT or loopback(url.hostname)
+            if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and local)):
                 raise ValueError(
                     "must be the provider's https:// URL as its tokens' iss claim says it, e.g. "
                     "https://login.example.com/realms/main"
@@ -275,6 +282,7 @@ class Settings(BaseSettings):
         if driver != DRIVER:
             raise ValueError(f"must be a SQLAlchemy URL starting with {DRIVER}://")
         return value
+{%- if cookiecutter.auth != "oidc" %}
 
     @field_validator("rate_limit_storage_uri")
     @classmethod
@@ -294,6 +302,7 @@ class Settings(BaseSettings):
                 f"when ENVIRONMENT is {environment}"
             )
         return uri
+{%- endif %}
 
     @field_validator("allowed_hosts")
     @classmethod

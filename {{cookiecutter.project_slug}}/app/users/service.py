@@ -13,25 +13,23 @@ async def user_of(session: AsyncSession, identity: Identity) -> User:
     """The user that the identity is: made the first time it comes, and given the names of its
     latest token.
 
-    Two first requests at once make one user: the unique constraint on (issuer, subject) decides,
-    and the request that loses it reads the user that the other made.
+    Two first requests at once make one user: the unique index on (issuer, subject) decides, and
+    the request that loses reads the user that the other made.
     """
     user = await _user_of(session, identity)
     if user is None:
-        session.add(
-            User(
-                issuer=identity.issuer,
-                subject=identity.subject,
-                username=identity.username,
-                email=identity.email,
-            )
+        user = User(
+            issuer=identity.issuer,
+            subject=identity.subject,
+            username=identity.username,
+            email=identity.email,
         )
+        session.add(user)
         try:
             await session.commit()
-        except IntegrityError:
+        except IntegrityError:  # another request made them first: theirs it is
             await session.rollback()
-        user = await _user_of(session, identity)
-        assert user is not None  # made by this request or by the one that raced it
+            return await user_of(session, identity)
     elif (user.username, user.email) != (identity.username, identity.email):
         user.username, user.email = identity.username, identity.email
         await session.commit()

@@ -88,6 +88,7 @@ def test_every_setting_refuses_a_bad_value_by_name(name: str) -> None:
         problem["loc"] for problem in problems if problem["type"] != "default_factory_not_called"
     }
     assert named == {(name,)}, problems
+{%- if cookiecutter.auth != "oidc" %}
 
 
 @pytest.mark.parametrize("environment", ["staging", "production"])
@@ -111,6 +112,7 @@ def test_several_workers_sharing_a_storage_are_accepted() -> None:
     )
 
     assert shared.web_concurrency == 4
+{%- endif %}
 
 
 @pytest.mark.parametrize("proxies", ["not-an-ip", "10.0.0.0/8,proxy.example.com", "10.0.0.1/40"])

@@ -87,7 +87,7 @@ class TestIssuer:
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the name that http.server calls)
+            def do_GET(self) -> None:
                 issuer.requests.append(self.path)
                 document = issuer._documents(self.path) if issuer.answering else None
                 status = 200 if document else 503 if not issuer.answering else 404
@@ -98,7 +98,7 @@ class TestIssuer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass  # the tests read `requests`, not the server's log
 
         return Handler

@@ -50,7 +50,10 @@ async def test_a_flood_of_made_up_key_ids_reads_the_keys_once(
     reads = ISSUER.reads()
 
     responses = await asyncio.gather(
-        *(anonymous_client.get("/users/me", headers=bearer(made_up_kid(f"f{n}"))) for n in range(50))
+        *(
+            anonymous_client.get("/users/me", headers=bearer(made_up_kid(f"f{n}")))
+            for n in range(50)
+        )
     )
 
     assert {response.status_code for response in responses} == {401}

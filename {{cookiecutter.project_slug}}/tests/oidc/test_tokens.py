@@ -82,7 +82,11 @@ async def test_a_token_from_the_provider_signs_in_and_makes_the_user(
     again = await anonymous_client.get("/users/me", headers=signed_in(token))
 
     assert first.status_code == 200, first.text
-    assert first.json() == {"id": first.json()["id"], "username": "alice", "email": "alice@example.com"}
+    assert first.json() == {
+        "id": first.json()["id"],
+        "username": "alice",
+        "email": "alice@example.com",
+    }
     assert again.json() == first.json()
     users = await db_session.scalar(select(func.count()).where(User.subject == "alice-1"))
     assert users == 1

@@ -1,10 +1,15 @@
+{% if cookiecutter.auth != "oidc" -%}
 import pytest
+{% endif -%}
 from sqlalchemy.ext.asyncio import AsyncSession
 
+{% if cookiecutter.auth != "oidc" -%}
 from app.core.security import verify_password
+{% endif -%}
 from app.db.base import Base
 from app.users import service
 from tests import factories
+{%- if cookiecutter.auth != "oidc" %}
 
 
 async def test_create_user_stores_a_hash_that_verifies(db_session: AsyncSession) -> None:
@@ -37,6 +42,7 @@ async def test_a_failed_sign_up_leaves_the_session_usable(db_session: AsyncSessi
     carol = await factories.create_user(db_session, username="carol")
 
     assert await service.get_user(db_session, user_id=carol.id) is carol
+{%- endif %}
 
 
 async def test_get_missing_user_is_none(db_session: AsyncSession) -> None:
