@@ -12,10 +12,12 @@ import pytest
 
 from tests.pythons import RUNNING
 from tests.rendering import (
+    CODE_OPTIONS,
     QUICK,
     assert_succeeds,
     choices,
     chosen_options,
+    fullest,
     load_hook,
     one_mypy_at_a_time,
     render,
@@ -51,6 +53,18 @@ def test_uv_sync_then_pytest_and_pre_commit(tmp_path: Path, mypy_cache: Path) ->
     assert (project / "uv.lock").is_file()
     assert " passed" in output.strip().splitlines()[-1]
     assert [line.rsplit(".", 1)[-1] for line in hooks.splitlines()] == ["Passed"] * 4
+
+
+def test_every_answers_newest_dependencies_still_import_its_processes(tmp_path: Path) -> None:
+    # The other renders install what this repository's lock holds; a user's first `uv sync` takes
+    # the newest release that each range admits. A new major release that drops what the code
+    # uses must fail here, not on a user's machine.
+    project = render(tmp_path, {**fullest(CODE_OPTIONS), "python_version": RUNNING})
+    uv = [sys.executable, "-m", "uv"]
+
+    assert_succeeds([*uv, "sync", "--no-dev", "--python", sys.executable], project)
+    imports = "import app.main, app.server, app.worker, app.scheduler"
+    assert_succeeds([*uv, "run", "--no-sync", "python", "-c", imports], project)
 
 
 DEFAULT_BRANCH = "'init.defaultBranch=main'"
