@@ -2,7 +2,8 @@
 
 A token counts only when it names the key it is signed with (`kid`), one of the provider's keys
 (app/auth/provider.py), and an algorithm that OIDC_ALGORITHMS allow and that key signs with; when
-its issuer (`iss`) is OIDC_ISSUER and its audience (`aud`) includes OIDC_AUDIENCE; and when it has
+its issuer (`iss`) is OIDC_ISSUER and its audience (`aud`, or as OIDC_AUDIENCE_CLAIM says) is
+OIDC_AUDIENCE; and when it has
 not expired (`exp`), is already valid (`nbf`, `iat`), give or take OIDC_LEEWAY_SECONDS. HS256
 (whose "secret" would be the provider's public key) and `none` are never among the algorithms.
 """
@@ -18,7 +19,7 @@ from app.core.config import Settings
 from app.core.text import StorableText
 from app.users.models import EMAIL_MAX_LENGTH, SUBJECT_MAX_LENGTH, USERNAME_MAX_LENGTH
 
-REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "sub"]
 
 Text = Annotated[str, StorableText, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -57,19 +58,25 @@ async def identity(token: str, keys: ProviderKeys, settings: Settings) -> Identi
     key = await keys.key(kid)
     if key is None or algorithm not in key.algorithms:
         raise InvalidTokenError
+    by_aud = settings.oidc_audience_claim == "aud"
     try:
         claims = jwt.decode(
             token,
             key.key,
             algorithms=[algorithm],
-            audience=settings.oidc_audience,
+            audience=settings.oidc_audience if by_aud else None,
             issuer=settings.oidc_issuer,
             leeway=settings.oidc_leeway_seconds,
-            options={"require": REQUIRED_CLAIMS},
+            options={
+                "require": [*REQUIRED_CLAIMS, settings.oidc_audience_claim],
+                "verify_aud": by_aud,
+            },
         )
         kept = Claims.model_validate(claims)
     except (jwt.InvalidTokenError, ValidationError):
         raise InvalidTokenError from None
+    if not by_aud and claims[settings.oidc_audience_claim] != settings.oidc_audience:
+        raise InvalidTokenError
     return Identity(
         issuer=keys.issuer,
         subject=kept.sub,

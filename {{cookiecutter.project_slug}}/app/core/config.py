@@ -220,6 +220,9 @@ class Settings(BaseSettings):
     # outside local development; without them, every token is refused.
     oidc_issuer: str | None = Field(default=None, validate_default=True)
     oidc_audience: str | None = Field(default=None, validate_default=True)
+    # The claim that holds the audience: aud, as most providers put it, or client_id, where
+    # Cognito's access tokens name it.
+    oidc_audience_claim: Literal["aud", "client_id"] = "aud"
     oidc_algorithms: list[SigningAlgorithm] = Field(default=["RS256", "ES256"], min_length=1)
     # Clocks disagree: `exp`, `nbf` and `iat` are each allowed this many seconds either way.
     oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)

@@ -49,7 +49,8 @@ class TestIssuer:
         **claims: Any,
     ) -> str:
         """An access token for the subject, signed with the newest key (or the one named), as the
-        provider would issue it for the tests' audience; claims given override its own."""
+        provider would issue it for the tests' audience; claims given override its own, and a
+        claim given as None is left out."""
         now = time.time()
         kid = kid or list(self.keys)[-1]
         payload = {
@@ -61,7 +62,8 @@ class TestIssuer:
             "roles": list(roles),
             **claims,
         }
-        return jwt.encode(payload, self.keys[kid], algorithm="ES256", headers={"kid": kid})
+        claims = {name: value for name, value in payload.items() if value is not None}
+        return jwt.encode(claims, self.keys[kid], algorithm="ES256", headers={"kid": kid})
 
     def reads(self) -> int:
         """How often the key set was read."""

@@ -16,6 +16,7 @@ from httpx import AsyncClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import get_settings
 from app.users.models import User
 from tests.oidc.issuer import ISSUER
 
@@ -116,3 +117,22 @@ async def test_the_names_follow_the_latest_token(anonymous_client: AsyncClient) 
     response = await anonymous_client.get("/users/me", headers=signed_in(after))
 
     assert (response.json()["username"], response.json()["email"]) == ("caroline", None)
+
+
+@pytest.mark.parametrize(
+    ("client_id", "status"),
+    [("tests", 200), ("another", 401), (None, 401)],
+    ids=["this-client", "another-client", "no-client"],
+)
+async def test_the_audience_may_be_the_client_id_claim_as_cognito_puts_it(
+    anonymous_client: AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    client_id: str | None,
+    status: int,
+) -> None:
+    monkeypatch.setattr(get_settings(), "oidc_audience_claim", "client_id")
+    token = ISSUER.token("cognito-user", aud=None, client_id=client_id)
+
+    response = await anonymous_client.get("/users/me", headers=signed_in(token))
+
+    assert response.status_code == status, response.text
