@@ -1,5 +1,5 @@
 """The clients that tests send their requests with, signed in or not: a plugin (see conftest.py).
-Their tokens come from the tests' own provider (tests/oidc/issuer.py)."""
+Their tokens come from the tests' own provider (tests/identity_provider.py)."""
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -14,7 +14,7 @@ from app.core.config import get_settings
 from app.users.models import User
 from tests import factories
 from tests.api_client import client_for
-from tests.oidc.issuer import ISSUER
+from tests.identity_provider import ISSUER
 
 
 def bearer(user: User, roles: Iterable[str] = ()) -> dict[str, str]:

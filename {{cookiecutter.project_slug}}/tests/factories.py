@@ -16,7 +16,7 @@ from app.items.models import Item
 from app.users import service as users_service
 from app.users.models import User
 {%- if cookiecutter.auth == "oidc" %}
-from tests.oidc.issuer import ISSUER
+from tests.identity_provider import ISSUER
 {%- else %}
 
 DEFAULT_PASSWORD = "correct horse battery staple"

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings
 from app.core.config import Settings
 from tests.database import TEST_DATABASE_URL
 {%- if cookiecutter.auth == "oidc" %}
-from tests.oidc.issuer import AUDIENCE, ISSUER
+from tests.identity_provider import AUDIENCE, ISSUER
 {%- endif %}
 
 
@@ -49,7 +49,7 @@ NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }
 {%- if cookiecutter.auth == "oidc" %}
-# Tokens come from the tests' own provider, on loopback (tests/oidc/issuer.py).
+# Tokens come from the tests' own provider, on loopback (tests/identity_provider.py).
 pin(
     Settings,
     environment="test",

@@ -12,7 +12,7 @@ import pytest
 
 from tests.clients import live_owner_headers
 from tests.live_server import client, usernames_stored
-from tests.oidc.issuer import ISSUER
+from tests.identity_provider import ISSUER
 {%- else %}
 from limits import parse
 

@@ -10,7 +10,7 @@ from app.users import service
 from app.users.models import User
 from tests import factories
 from tests.clients import bearer
-from tests.oidc.issuer import ISSUER
+from tests.identity_provider import ISSUER
 
 
 async def test_the_first_request_that_loses_the_race_reads_the_winners_user(

@@ -4,13 +4,15 @@ OIDC_REFRESH_SECONDS, and, while the provider is down, the keys read before stil
 import asyncio
 import logging
 import uuid
+from collections.abc import AsyncIterator
 
 import jwt
 import pytest
 from httpx import AsyncClient
 
-from app.auth.provider import ProviderKeys
-from tests.oidc.issuer import ISSUER
+from app.auth.provider import ProviderKeys, get_provider_keys
+from app.core.config import get_settings
+from tests.identity_provider import ISSUER
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -25,9 +27,16 @@ def made_up_kid(subject: str) -> str:
 
 
 @pytest.fixture
-def rotated() -> str:
-    """A new key at the provider, which signs from now on; the old ones stay published."""
-    return ISSUER.rotate()
+async def provider_keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ProviderKeys]:
+    """The app's provider keys, none read yet, asked again for a key it lacks after 0.05 s: a test
+    sets the settings it needs before its first request."""
+    monkeypatch.setattr(get_settings(), "oidc_refresh_seconds", 0.05)
+    get_provider_keys.cache_clear()
+    keys = get_provider_keys()
+    assert keys is not None
+    yield keys
+    get_provider_keys.cache_clear()
+    await keys.close()
 
 
 async def test_a_rotated_key_is_read_without_a_restart(

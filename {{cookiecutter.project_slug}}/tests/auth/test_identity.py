@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import get_settings
 from app.users.models import User
-from tests.oidc.issuer import ISSUER
+from tests.identity_provider import ISSUER
 
 
 def signed_in(token: str) -> dict[str, str]:
