@@ -3,6 +3,7 @@ Their tokens come from the tests' own provider (tests/identity_provider.py)."""
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from itertools import count
 from uuid import uuid4
 
 import pytest
@@ -10,11 +11,29 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
+from app.auth.identity import Identity
 from app.core.config import get_settings
+from app.users import service as users_service
 from app.users.models import User
-from tests import factories
 from tests.api_client import client_for
 from tests.identity_provider import ISSUER
+
+_sequence = count(1)
+
+
+async def create_user(
+    session: AsyncSession, *, username: str | None = None, email: str | None = None
+) -> User:
+    """A user as their first token makes them: a subject of the tests' provider."""
+    n = next(_sequence)
+    identity = Identity(
+        issuer=ISSUER.url,
+        subject=f"subject-{n}",
+        username=username or f"user{n}",
+        email=email or f"user{n}@example.com",
+        roles=frozenset(),
+    )
+    return await users_service.user_of(session, identity)
 
 
 def bearer(user: User, roles: Iterable[str] = ()) -> dict[str, str]:
@@ -27,7 +46,7 @@ def bearer(user: User, roles: Iterable[str] = ()) -> dict[str, str]:
 
 @pytest.fixture
 async def current_user(db_session: AsyncSession) -> User:
-    return await factories.create_user(db_session)
+    return await create_user(db_session)
 
 
 @asynccontextmanager
@@ -55,7 +74,7 @@ async def admin_client(
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as an admin, who may use every route, whose requests use the test's
     session."""
-    admin = await factories.create_user(db_session)
+    admin = await create_user(db_session)
     roles = [get_settings().oidc_admin_role]
     async with signed_in_client(started_app, db_session, admin, roles) as client:
         yield client

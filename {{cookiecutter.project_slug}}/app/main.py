@@ -29,12 +29,10 @@ from app.api.rate_limit import get_rate_limiter
 {%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
-{%- endif %}
-{%- if cookiecutter.auth != "none" %}
 from app.auth.deps import signed_in
-{%- endif %}
-{%- if cookiecutter.auth == "oidc" %}
-from app.auth.provider import get_provider_keys
+{%- elif cookiecutter.auth == "oidc" %}
+from app.auth import provider
+from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
@@ -78,7 +76,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with AsyncExitStack() as running:
         running.push_async_callback(get_engine().dispose)
 {%- if cookiecutter.auth == "oidc" %}
-        running.push_async_callback(forget_provider_keys)
+        running.push_async_callback(provider.forget_keys)
 {%- endif %}
 {%- if cookiecutter.auth == "jwt" and cookiecutter.background_jobs != "taskiq" %}
         running.push_async_callback(mailing.settle)  # the mails on their way, first
@@ -93,15 +91,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-{% if cookiecutter.auth == "oidc" -%}
-async def forget_provider_keys() -> None:
-    keys = get_provider_keys()
-    get_provider_keys.cache_clear()
-    if keys is not None:
-        await keys.close()
-
-
-{% endif -%}
 def middleware(settings: Settings) -> list[Middleware]:
     """The layers that every request passes, outermost first, inside Starlette's own (its error
     page outside them, its exception handlers and the routes inside)."""

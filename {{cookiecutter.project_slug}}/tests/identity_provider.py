@@ -7,6 +7,7 @@ issuer of its own.
 """
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -106,5 +107,8 @@ class TestIssuer:
         return Handler
 
 
-# The provider of the whole run: the settings name it (tests/settings.py).
+# The provider of the whole run: a plugin (see conftest.py), loaded after the settings are pinned
+# and before the app is imported, which pins the two that name it.
 ISSUER = TestIssuer()
+os.environ["OIDC_ISSUER"] = ISSUER.url
+os.environ["OIDC_AUDIENCE"] = AUDIENCE

@@ -34,14 +34,10 @@ SHOW_STACKS = signal.SIGUSR1
 # What the servers, workers and schedulers import, imported once, by the process that the others
 # are forked from. Not prometheus_client, which reads PROMETHEUS_MULTIPROC_DIR as it is imported.
 LIBRARIES = [
-{%- if cookiecutter.auth != "oidc" %}
     "email_validator",
-{%- endif %}
     "fastapi",
     "httpx",
-{%- if cookiecutter.auth != "oidc" %}
     "limits",
-{%- endif %}
     "pydantic_settings",
     "pytest",
     "redis.asyncio",

@@ -15,9 +15,6 @@ from pydantic_settings import BaseSettings
 
 from app.core.config import Settings
 from tests.database import TEST_DATABASE_URL
-{%- if cookiecutter.auth == "oidc" %}
-from tests.identity_provider import AUDIENCE, ISSUER
-{%- endif %}
 
 
 def pin(settings_class: type[BaseSettings], **values: Any) -> None:
@@ -48,19 +45,7 @@ def fresh_settings(**values: object) -> Settings:
 NO_RATE_LIMITS = {
     name: "1000000/minute" for name in Settings.model_fields if name.endswith("_rate_limit")
 }
-{%- if cookiecutter.auth == "oidc" %}
-# Tokens come from the tests' own provider, on loopback (tests/identity_provider.py).
-pin(
-    Settings,
-    environment="test",
-    database_url=TEST_DATABASE_URL,
-    oidc_issuer=ISSUER.url,
-    oidc_audience=AUDIENCE,
-    **NO_RATE_LIMITS,
-)
-{%- else %}
 pin(Settings, environment="test", database_url=TEST_DATABASE_URL, **NO_RATE_LIMITS)
-{%- endif %}
 {%- if cookiecutter.background_jobs == "taskiq" %}
 
 # No broker: the tests keep what a commit sends (tests/jobs/plugin.py), and the servers they start

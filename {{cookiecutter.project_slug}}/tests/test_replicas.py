@@ -17,8 +17,8 @@ from tests.clients import live_admin_headers
 {%- if cookiecutter.auth == "oidc" %}
 from tests.live_server import replicas
 {%- else %}
-from tests.factories import sign_up
-from tests.live_server import RATE_LIMITS, OwnNames, replicas
+from tests.live_server import OwnNames, replicas
+from tests.passwords import RATE_LIMITS, sign_up
 {%- endif %}
 
 pytestmark = pytest.mark.live

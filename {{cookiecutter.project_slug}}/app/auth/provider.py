@@ -158,3 +158,11 @@ def get_provider_keys() -> ProviderKeys | None:
         refresh_seconds=settings.oidc_refresh_seconds,
         timeout_seconds=settings.oidc_timeout_seconds,
     )
+
+
+async def forget_keys() -> None:
+    """Close the client of the keys read, if any, and forget them: the app's lifespan ends so."""
+    keys = get_provider_keys() if get_provider_keys.cache_info().currsize else None
+    get_provider_keys.cache_clear()
+    if keys is not None:
+        await keys.close()

@@ -1,11 +1,6 @@
-{% if cookiecutter.auth == "oidc" -%}
 """Users as dependencies that return them: a route reads `user: ExistingUser`, the user that the
-path names (404 when there is none)."""
-{%- else -%}
-"""Users as dependencies that return them: a route reads `user: ExistingUser`, the user that the
-path names (404 when there is none), or `user: NewUser`, the user that a sign-up's body makes (409
-when the username or the email is taken)."""
-{%- endif %}
+path names (404 when there is none), or, where users sign up, `user: NewUser`, the user that a
+sign-up's body makes (409 when the username or the email is taken)."""
 
 from typing import Annotated
 
@@ -25,6 +20,8 @@ async def existing_user(user_id: Id, session: SessionDep) -> User:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="User not found.")
     return user
 
+
+ExistingUser = Annotated[User, Depends(existing_user)]
 {%- if cookiecutter.auth != "oidc" %}
 
 
@@ -40,10 +37,5 @@ async def new_user(user_in: UserCreate, session: SessionDep) -> User:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from exc
 
 
-{%- endif %}
-
-
-ExistingUser = Annotated[User, Depends(existing_user)]
-{%- if cookiecutter.auth != "oidc" %}
 NewUser = Annotated[User, Depends(new_user)]
 {%- endif %}

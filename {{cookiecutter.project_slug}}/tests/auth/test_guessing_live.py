@@ -5,7 +5,7 @@ the processes, in the rate limits' shared storage, and the owner still signs in 
 import httpx
 import pytest
 
-from tests.factories import sign_up
+from tests.passwords import sign_up
 from tests.live_server import OwnNames, replicas
 
 pytestmark = pytest.mark.live

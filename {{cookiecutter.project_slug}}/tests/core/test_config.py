@@ -22,11 +22,9 @@ BAD_VALUES: dict[str, object] = {
     "secret_key": "changeme" * 4,
     "mail_from": "no address",
     "public_url": "ftp://example.com",
-{%- if cookiecutter.auth == "oidc" %}
     "oidc_issuer": "http://login.example.com",  # plain HTTP, outside development
     "oidc_audience": None,  # none, outside development
     "oidc_roles_claim": "realm_access..roles",
-{%- endif %}
     "prometheus_multiproc_dir": "/no/such/folder",
     # Not in the environment, where the exporter reads them.
     "otel_exporter_otlp_endpoint": "http://127.0.0.1:4318",
@@ -40,9 +38,7 @@ FREE_TEXT = {
     "smtp_host",
     "smtp_username",
     "smtp_password",
-{%- if cookiecutter.auth == "oidc" %}
     "oidc_admin_role",
-{%- endif %}
 }
 # A value of the wrong kind for each type.
 WRONG_KIND: dict[object, object] = {
@@ -72,9 +68,8 @@ def production(**values: object) -> Settings:
     """Settings that production accepts, with these values over them."""
     if "secret_key" in Settings.model_fields:
         values = {"secret_key": secrets.token_urlsafe(32), **values}
-{%- if cookiecutter.auth == "oidc" %}
-    values = {"oidc_issuer": "https://login.example.com", "oidc_audience": "api", **values}
-{%- endif %}
+    if "oidc_issuer" in Settings.model_fields:
+        values = {"oidc_issuer": "https://login.example.com", "oidc_audience": "api", **values}
     return fresh_settings(**{"environment": "production", **values})
 
 

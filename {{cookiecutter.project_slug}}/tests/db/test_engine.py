@@ -18,7 +18,7 @@ from tests.database import RoundTrips, counted
 {%- else %}
 from tests.clients import live_admin_headers
 from tests.database import RoundTrips, counted
-from tests.factories import sign_up
+from tests.passwords import sign_up
 {%- endif %}
 from tests.live_server import live_server
 

@@ -6,18 +6,11 @@ The drain is marked `live`: the quick run leaves it out, `CI=true uv run pytest`
 """
 
 import asyncio
-{%- if cookiecutter.auth == "oidc" %}
-import json
-{%- endif %}
 import logging
 import signal
 import time
 from collections import Counter
-{%- if cookiecutter.auth == "oidc" %}
-from collections.abc import AsyncIterator, Iterator
-{%- else %}
-from collections.abc import Awaitable, Iterator
-{%- endif %}
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any
 
 import httpx
@@ -26,13 +19,9 @@ import uvicorn
 
 from app import server
 from app.core.config import Settings, get_settings
-{%- if cookiecutter.auth == "oidc" %}
+from app.items.models import Item
 from tests.clients import live_owner_headers
-{%- endif %}
-{%- if cookiecutter.auth != "oidc" %}
-from tests.factories import DEFAULT_PASSWORD
-{%- endif %}
-from tests.live_server import server_process, usernames_stored
+from tests.live_server import server_process, stored
 from tests.processes import PythonProcess
 
 IN_FLIGHT = 10
@@ -46,10 +35,11 @@ def app_server(live_database: str) -> Iterator[tuple[PythonProcess, str]]:
         yield running
 
 
-{% if cookiecutter.auth == "oidc" -%}
-async def sign_up(client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore) -> httpx.Response:
-    """A new user's first item, which makes the user too: it releases `sent` once its head is on
-    the wire (httpcore's trace extension), and its body follows half a second later."""
+def make_item(
+    client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore
+) -> Awaitable[httpx.Response]:
+    """A new item whose body arrives over half a second, as from a slow client: it releases `sent`
+    once its head is on the wire (httpcore's trace extension)."""
 
     async def trace(event: str, _info: dict[str, Any]) -> None:
         if event == "http11.send_request_headers.complete":
@@ -60,25 +50,11 @@ async def sign_up(client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore)
         await asyncio.sleep(0.5)
         yield body[1:]
 
-    body = json.dumps({"name": name, "price": 1}).encode()
+    body = httpx.Request("POST", "/", json={"name": name, "price": 1}).read()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
-    headers.update(await live_owner_headers(client, name))
-    return await client.post(
+    return client.post(
         "/items/", content=trickled(body), headers=headers, extensions={"trace": trace}
     )
-{%- else -%}
-def sign_up(
-    client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore
-) -> Awaitable[httpx.Response]:
-    """A sign-up that releases `sent` once its body is on the wire (httpcore's trace extension)."""
-
-    async def trace(event: str, _info: dict[str, Any]) -> None:
-        if event == "http11.send_request_body.complete":
-            sent.release()
-
-    body = {"username": name, "email": f"{name}@example.com", "password": DEFAULT_PASSWORD}
-    return client.post("/users/", json=body, extensions={"trace": trace})
-{%- endif %}
 
 
 @pytest.mark.live
@@ -89,23 +65,24 @@ async def test_sigterm_lets_requests_in_flight_finish_then_exits(
     names = [f"draining{n}" for n in range(IN_FLIGHT)]
     limits = httpx.Limits(max_connections=IN_FLIGHT)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
-        # A connection per sign-up, opened beforehand: each request goes out the moment it is made.
+        client.headers.update(await live_owner_headers(client))
+        # A connection per item, opened beforehand: each request goes out the moment it is made.
         await asyncio.gather(*(client.get("/health") for _ in range(IN_FLIGHT)))
         sent = asyncio.Semaphore(0)
-        sign_ups = [asyncio.ensure_future(sign_up(client, name, sent)) for name in names]
+        items = [asyncio.ensure_future(make_item(client, name, sent)) for name in names]
         for _ in names:  # every request on the wire, however loaded the machine
             await sent.acquire()
-        await asyncio.sleep(0.1)  # read by the server, and hashing at production's cost
+        await asyncio.sleep(0.1)  # their heads read by the server, their bodies still coming
         process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
-        responses = await asyncio.gather(*sign_ups)
+        responses = await asyncio.gather(*items)
         answered = time.monotonic()
     exit_status = await asyncio.to_thread(process.wait, 30)
 
     assert [response.status_code for response in responses] == [201] * IN_FLIGHT
     assert answered > signalled  # they were still in flight when the signal came
     assert exit_status in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM once it has drained
-    assert await usernames_stored(live_database) == Counter(names)
+    assert await stored(live_database, Item.name) == Counter(names)
 
 
 def settings(**values: object) -> Settings:
@@ -122,9 +99,7 @@ def test_the_first_line_says_how_it_serves_and_shows_no_secret() -> None:
             web_concurrency=2,
             api_docs=False,
             database_url=f"postgresql+asyncpg://app:{password}@db.internal/app",
-{%- if cookiecutter.auth != "oidc" %}
             rate_limit_storage_uri=f"redis://:{password}@cache.internal:6379/0",
-{%- endif %}
         )
     )
 
@@ -143,12 +118,19 @@ def test_the_first_line_says_how_it_serves_and_shows_no_secret() -> None:
 @pytest.mark.parametrize(
     ("values", "warning"),
     [
-        ({"host": ALL_INTERFACES}, f"listening beyond this machine ({ALL_INTERFACES}) in local"),
+        pytest.param(
+            {"host": ALL_INTERFACES},
+            f"listening beyond this machine ({ALL_INTERFACES}) in local",
+            id="beyond-loopback",
+        ),
 {%- if cookiecutter.auth != "oidc" %}
-        ({"web_concurrency": 3}, "each of the 3 workers counts the rate limits on its own"),
+        pytest.param(
+            {"web_concurrency": 3},
+            "each of the 3 workers counts the rate limits on its own",
+            id="memory-limits",
+        ),
 {%- endif %}
     ],
-    ids=["beyond-loopback"{{ ', "memory-limits"' if cookiecutter.auth != "oidc" }}],
 )
 def test_a_developers_setting_that_reaches_beyond_is_a_warning(
     values: dict[str, object], warning: str

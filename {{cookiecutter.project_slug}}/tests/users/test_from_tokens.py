@@ -1,6 +1,10 @@
 """Users made from tokens: one per subject, however many first requests race; admin by the
 provider's roles; deactivated here whatever the provider says."""
 
+import asyncio
+from collections import Counter
+
+import httpx
 import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +15,9 @@ from app.users.models import User
 from tests import factories
 from tests.clients import bearer
 from tests.identity_provider import ISSUER
+from tests.live_server import stored
+
+FIRST_REQUESTS = 200
 
 
 async def test_the_first_request_that_loses_the_race_reads_the_winners_user(
@@ -87,3 +94,21 @@ def test_roles_are_read_at_their_path_of_claims(
     claims: dict[str, object], path: str, found: set[str]
 ) -> None:
     assert roles(claims, path) == found
+
+
+@pytest.mark.live
+async def test_racing_first_requests_of_each_user_make_one_user_each(
+    server: str, live_database: str
+) -> None:
+    names = [f"racer{n}" for n in range(FIRST_REQUESTS // 2)] * 2
+    tokens = [ISSUER.token(name, preferred_username=name) for name in names]
+    limits = httpx.Limits(max_connections=FIRST_REQUESTS)
+    async with httpx.AsyncClient(base_url=server, timeout=60, limits=limits) as client:
+        responses = await asyncio.gather(
+            *(client.get("/users/me", headers={"Authorization": f"Bearer {t}"}) for t in tokens)
+        )
+
+    assert Counter(response.status_code for response in responses) == {200: FIRST_REQUESTS}
+    ids = {(response.json()["username"], response.json()["id"]) for response in responses}
+    assert len(ids) == FIRST_REQUESTS // 2  # one user, one id, per subject
+    assert await stored(live_database, User.username) == Counter(set(names))
