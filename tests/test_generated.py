@@ -85,6 +85,8 @@ RUNS = {
     "live": (QUICK, ["-m", "live"]),
     "live -n 2": (QUICK, ["-n", "2", "-m", "live"]),
 }
+
+
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
 # the live tests, 100 examples per property) is the first run of the emptiest row, serially, and of
 # the fullest row with -n 2 (as the generated CI runs it), and their only one: it holds every test

@@ -73,8 +73,8 @@ async def identity(token: str, keys: ProviderKeys, settings: Settings) -> Identi
             },
         )
         kept = Claims.model_validate(claims)
-    except (jwt.InvalidTokenError, ValidationError):
-        raise InvalidTokenError from None
+    except (jwt.InvalidTokenError, ValidationError) as refused:
+        raise InvalidTokenError from refused
     if not by_aud and claims[settings.oidc_audience_claim] != settings.oidc_audience:
         raise InvalidTokenError
     return Identity(

@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from jwt import PyJWK, PyJWTError
@@ -42,7 +42,7 @@ class SigningKey:
     algorithms: frozenset[str]
 
     @classmethod
-    def from_jwk(cls, jwk: dict[str, Any]) -> "SigningKey":
+    def from_jwk(cls, jwk: dict[str, Any]) -> Self:
         """Raises PyJWTError for a key of a type or curve that no algorithm here takes."""
         named = jwk.get("alg")
         algorithms = frozenset({named}) if isinstance(named, str) else ALGORITHMS.get(jwk["kty"])

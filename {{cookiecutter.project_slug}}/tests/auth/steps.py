@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.users.models import User
-from tests import factories, passwords
+from tests import passwords
 
 PASSWORD = passwords.DEFAULT_PASSWORD
 

@@ -6,7 +6,7 @@ from httpx import Response
 
 from app.core.config import get_settings
 from app.users.models import User
-from tests import factories, passwords
+from tests import passwords
 from tests.api_client import ClientAt
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")

@@ -15,12 +15,13 @@ from tests.api_client import filled, operations
 {%- if cookiecutter.auth == "oidc" %}
 from tests.clients import live_admin_headers, live_owner_headers
 from tests.database import RoundTrips, counted
+from tests.live_server import live_server
 {%- else %}
 from tests.clients import live_admin_headers
 from tests.database import RoundTrips, counted
+from tests.live_server import live_server
 from tests.passwords import sign_up
 {%- endif %}
-from tests.live_server import live_server
 
 pytestmark = pytest.mark.live
 
