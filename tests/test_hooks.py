@@ -59,15 +59,18 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
     assert reason in problem
 
 
+@pytest.mark.parametrize("auth", ["jwt", "oidc"])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_every_name_a_render_installs_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
+def test_every_name_a_render_installs_is_a_reserved_slug(
+    database: str, auth: str, tmp_path: Path
+) -> None:
     """Each distribution that a render depends on, directly or not, and each top-level module or
     namespace they install (PyJWT installs `jwt`, the tracing answer `opentelemetry`), as this
     repository's environment, which holds every render's dependencies, has them."""
-    # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
+    # Each question answered with the most it brings (each yes/no yes, either sign-in): every
     # dependency an answer can bring, on each database.
     # Kubernetes manifests bring no dependency, and need PostgreSQL.
-    answers = {**fullest(chosen_options()), "database": database, "deploy": "none"}
+    answers = {**fullest(chosen_options()), "database": database, "auth": auth, "deploy": "none"}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
