@@ -46,6 +46,7 @@ INSTALLED_NAMES = frozenset(
         "charset_normalizer",
         "click",
         "coverage",
+        "cryptography",
         "deprecated",
         "distlib",
         "dns",

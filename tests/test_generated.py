@@ -85,26 +85,45 @@ RUNS = {
     "live": (QUICK, ["-m", "live"]),
     "live -n 2": (QUICK, ["-n", "2", "-m", "live"]),
 }
+
+
 # Each row's very first quick run: what a user runs first. The thorough profile (the project's CI:
 # the live tests, 100 examples per property) is the first run of the emptiest row, serially, and of
 # the fullest row with -n 2 (as the generated CI runs it), and their only one: it holds every test
-# of their quick runs, and between them every code answer and every live test. The fullest and the
-# emptiest code on the other database run their live tests too, which start servers, workers and
-# commands on that database: so every code answer meets every database in a live test. Their other
-# tests meet that database in the quick rows, which hold every triple of the interacting answers.
+# of their quick runs. A code answer that neither holds (auth=oidc, a third answer) has it in the
+# first other row that holds it, in place of that row's quick run: so between them, every code
+# answer and every live test. Each of these rows on the other database runs its live tests too,
+# which start servers, workers and commands on that database: so every code answer meets every
+# database in a live test. Their other tests meet that database in the quick rows, which hold every
+# triple of the interacting answers.
+def answers_held(rows: list[dict[str, object]]) -> set[tuple[str, object]]:
+    return {(option, row[option]) for row in rows for option in CODE_OPTIONS}
+
+
+MORE_THOROUGH: list[dict[str, object]] = []
+for row in SUITE_ROWS[2:]:
+    if answers_held([row]) - answers_held([*SUITE_ROWS[:2], *MORE_THOROUGH]):
+        MORE_THOROUGH.append(row)
 SUITE_RUNS = (
     [
         (SUITE_ROWS[0], ("thorough",)),
         (SUITE_ROWS[1], ("thorough -n 2",)),
     ]
-    + [(answers, ("quick",)) for answers in SUITE_ROWS[2:]]
+    + [
+        (answers, ("thorough -n 2",) if answers in MORE_THOROUGH else ("quick",))
+        for answers in SUITE_ROWS[2:]
+    ]
     + [
         ({**FULLEST_CODE, "python_version": version}, ("quick", "thorough"))
         for version in PYTHONS_MISSING
     ]
     + [
         ({**row, "database": database, "python_version": RUNNING}, (kind,))
-        for row, kind in [(SUITE_ROWS[1], "live -n 2"), (SUITE_ROWS[0], "live")]
+        for row, kind in [
+            (SUITE_ROWS[1], "live -n 2"),
+            (SUITE_ROWS[0], "live"),
+            *((row, "live -n 2") for row in MORE_THOROUGH),
+        ]
         for database in choices("database")
         if database != row["database"]
     ]

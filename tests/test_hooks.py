@@ -59,15 +59,18 @@ def test_bad_slug_is_refused_with_the_reason(slug: str, reason: str) -> None:
     assert reason in problem
 
 
+@pytest.mark.parametrize("auth", ["jwt", "oidc"])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_every_name_a_render_installs_is_a_reserved_slug(database: str, tmp_path: Path) -> None:
+def test_every_name_a_render_installs_is_a_reserved_slug(
+    database: str, auth: str, tmp_path: Path
+) -> None:
     """Each distribution that a render depends on, directly or not, and each top-level module or
     namespace they install (PyJWT installs `jwt`, the tracing answer `opentelemetry`), as this
     repository's environment, which holds every render's dependencies, has them."""
-    # Each question answered with the most it brings (each yes/no yes, jwt sign-in): every
+    # Each question answered with the most it brings (each yes/no yes, either sign-in): every
     # dependency an answer can bring, on each database.
     # Kubernetes manifests bring no dependency, and need PostgreSQL.
-    answers = {**fullest(chosen_options()), "database": database, "deploy": "none"}
+    answers = {**fullest(chosen_options()), "database": database, "auth": auth, "deploy": "none"}
     pyproject = tomllib.loads((render(tmp_path, answers) / "pyproject.toml").read_text())
     requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
 
@@ -140,10 +143,35 @@ def test_every_problem_is_reported_at_once() -> None:
 PATH_OPTIONS = sorted({option for option, _ in post_gen.OPTIONAL_PATHS.values()})
 
 
+# What a provider's sign-in has and passwords do not, and the other way round.
+OIDC_PATHS = {
+    "app/auth/identity.py",
+    "app/auth/provider.py",
+    "docs/auth.md",
+    "migrations/versions/0006_external_identities.py",
+    "tests/auth/test_identity.py",
+    "tests/auth/test_provider.py",
+    "tests/identity_provider.py",
+    "tests/users/test_from_tokens.py",
+}
+PASSWORD_PATHS = {
+    "app/api/rate_limit.py",
+    "app/core/rate_limits.py",
+    "app/core/security.py",
+    "tests/core/test_security.py",
+    "tests/passwords.py",
+    "tests/test_request_limits.py",
+    "tests/test_sign_ups.py",
+    "tests/users/test_service_passwords.py",
+}
+
+
 def test_post_gen_keeps_the_paths_of_chosen_answers() -> None:
     context = fullest(PATH_OPTIONS)
 
-    assert post_gen.paths_to_remove(context) == [".gitlab-ci.yml", "tests/test_create_tables.py"]
+    removed = set(post_gen.paths_to_remove(context))
+
+    assert removed == {".gitlab-ci.yml", "tests/test_create_tables.py", *OIDC_PATHS}
 
 
 def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
@@ -151,7 +179,10 @@ def test_post_gen_removes_the_paths_of_unchosen_answers() -> None:
 
     removed = set(post_gen.paths_to_remove(context))
 
-    assert removed == set(post_gen.OPTIONAL_PATHS) - {"tests/test_create_tables.py"}
+    assert removed == set(post_gen.OPTIONAL_PATHS) - {
+        "tests/test_create_tables.py",
+        *PASSWORD_PATHS,
+    }
 
 
 def test_post_gen_remove_deletes_files_and_folders(tmp_path: Path) -> None:

@@ -175,20 +175,27 @@ def test_migration_files_come_with_use_alembic(rendered: tuple[Answers, Path]) -
     assert (project / "tests/test_create_tables.py").exists() != answers["use_alembic"]
 
 
-def test_auth_files_come_with_jwt(rendered: tuple[Answers, Path]) -> None:
+def test_auth_files_come_with_their_answer(rendered: tuple[Answers, Path]) -> None:
     answers, project = rendered
-    jwt = answers["auth"] == "jwt"
-    dependencies = tomllib.loads((project / "pyproject.toml").read_text())["project"][
-        "dependencies"
-    ]
+    auth = answers["auth"]
+    dependencies = " ".join(
+        tomllib.loads((project / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
+    env_example = (project / ".env.example").read_text()
 
-    for part in ("auth", "accounts", "admin"):
-        assert (project / "app" / part).is_dir() == jwt
-        assert (project / "tests" / part).is_dir() == jwt
-    assert (project / "app/mail.py").is_file() == jwt
-    assert (project / "tests/items/test_ownership.py").is_file() == jwt
-    assert any(dependency.startswith("pyjwt") for dependency in dependencies) == jwt
-    assert ("SECRET_KEY" in (project / ".env.example").read_text()) == jwt
+    for part in ("accounts", "admin"):
+        assert (project / "app" / part).is_dir() == (auth == "jwt")
+        assert (project / "tests" / part).is_dir() == (auth == "jwt")
+    assert (project / "app/auth").is_dir() == (project / "tests/auth").is_dir() == (auth != "none")
+    assert (project / "app/auth/tokens.py").is_file() == (auth == "jwt")
+    assert (project / "app/auth/provider.py").is_file() == (auth == "oidc")
+    assert (project / "app/mail.py").is_file() == (auth == "jwt")
+    assert (project / "tests/items/test_ownership.py").is_file() == (auth != "none")
+    assert ("pyjwt" in dependencies) == (auth != "none")
+    # Passwords, and the rate limits that guard their routes, only where there are passwords.
+    assert ("pwdlib" in dependencies) == ("limits" in dependencies) == (auth != "oidc")
+    assert ("SECRET_KEY" in env_example) == (auth == "jwt")
+    assert ("OIDC_ISSUER" in env_example) == (auth == "oidc")
 
 
 def test_database_answer_picks_driver_and_services(rendered: tuple[Answers, Path]) -> None:

@@ -27,12 +27,17 @@ JINJA_IF_CEILING = 2
 JINJA_IF_CEILINGS = {
     # The imports, the lifespan's parts, the layers, the routes and the instrumentation of every
     # answer that has any; jwt's imports are two blocks, as its parts sort on either side of
-    # app.api (accounts and admin before, auth after).
-    "app/main.py": 14,
-    # A section of settings per answer, the imports of two, and jwt's types from pydantic.
-    "app/core/config.py": 8,
+    # app.api (accounts and admin before, auth after); the rate limits of the answers with
+    # passwords (their import and their start).
+    "app/main.py": 17,
+    # A section of settings per answer, the rate limits' of the answers with passwords, the imports
+    # of two, and jwt's types from pydantic.
+    "app/core/config.py": 10,
     # The one list of models: an import and a line of `__all__` for each answer with tables.
     "app/models.py": 4,
+    # The tests' plugins of each answer that has any: how users sign in (before the app, whose
+    # settings name the tests' identity provider), the jobs' and the mails'.
+    "tests/conftest.py": 3,
     # The worker's start-up: the instrumentation of every answer that has any, as in app/main.py.
     "app/worker.py": 4,
 }

@@ -11,14 +11,14 @@ from starlette.types import ASGIApp
 from app.auth import service as auth_service
 from app.db.engine import create_engine
 from app.users.models import User
-from tests import factories
 from tests.api_client import client_for
 from tests.auth.steps import promote
+from tests.passwords import create_user as create_user  # the users, made with passwords
 
 
 @pytest.fixture
 async def current_user(db_session: AsyncSession) -> User:
-    return await factories.create_user(db_session)
+    return await create_user(db_session)
 
 
 @asynccontextmanager
@@ -47,7 +47,7 @@ async def admin_client(
 ) -> AsyncIterator[AsyncClient]:
     """A client signed in as an admin, who may use every route, whose requests use the test's
     session."""
-    admin = await factories.create_user(db_session)
+    admin = await create_user(db_session)
     await promote(db_session, admin.id)
     async with signed_in_client(started_app, db_session, admin) as client:
         yield client

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
 from tests.api_client import client_for
+from tests.passwords import create_user as create_user  # the users, made with passwords
 
 
 @pytest.fixture

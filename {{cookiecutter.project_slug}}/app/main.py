@@ -24,9 +24,14 @@ from app.admin import router as admin_router
 {% endif -%}
 from app.api import errors, health
 from app.api.docs import add_docs
+{%- if cookiecutter.auth != "oidc" %}
 from app.api.rate_limit import get_rate_limiter
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from app.auth import router as auth_router
+from app.auth.deps import signed_in
+{%- elif cookiecutter.auth == "oidc" %}
+from app.auth import provider
 from app.auth.deps import signed_in
 {%- endif %}
 from app.core.config import Settings, get_settings
@@ -58,7 +63,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if error is not None:
         # Served all the same: /health/ready answers 503 until the database answers.
         logger.warning(unreachable(settings.database_url, error))
+{%- if cookiecutter.auth != "oidc" %}
     get_rate_limiter()  # made now: a storage whose driver is missing stops the start
+{%- endif %}
 {%- if cookiecutter.use_alembic %}
     # The schema is the migrations' business (`alembic upgrade head`, run before the app starts).
 {%- else %}
@@ -68,6 +75,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 {%- endif %}
     async with AsyncExitStack() as running:
         running.push_async_callback(get_engine().dispose)
+{%- if cookiecutter.auth == "oidc" %}
+        running.push_async_callback(provider.forget_keys)
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" and cookiecutter.background_jobs != "taskiq" %}
         running.push_async_callback(mailing.settle)  # the mails on their way, first
 {%- endif %}
@@ -144,6 +154,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(accounts_router.router)
     app.include_router(admin_router.router)
     app.include_router(users_router.directory, dependencies=signed_in)
+{%- elif cookiecutter.auth == "oidc" %}
+    app.include_router(users_router.directory, dependencies=signed_in)
+    app.include_router(users_router.admin)
 {%- else %}
     app.include_router(users_router.router)
     app.include_router(users_router.directory)

@@ -2,6 +2,7 @@
 
 The rest comes from plugins, whose fixtures and hooks serve every test: how far the run goes
 (tests/profile.py), the test database (tests/database.py), the pinned settings (tests/settings.py),
+{{ "the tests' identity provider (tests/identity_provider.py)" if cookiecutter.auth == "oidc" else "the users' passwords (tests/passwords.py)" }},
 the started app and its clients (tests/api_client.py, tests/clients.py) and the live server
 (tests/live_server.py).
 """
@@ -15,17 +16,20 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from app.api.rate_limit import get_rate_limiter
-from app.core import security
 from app.core.config import get_settings
 from app.core.logging import configure_logging
-from tests import factories
 
-# In this order: the test database, the settings pinned to it, then what imports the app.
+# In this order: the test database, the settings pinned to it, how users sign in, then what imports
+# the app.
 pytest_plugins = [
     "tests.profile",
     "tests.database",
     "tests.settings",
+{%- if cookiecutter.auth == "oidc" %}
+    "tests.identity_provider",
+{%- else %}
+    "tests.passwords",
+{%- endif %}
     "tests.api_client",
     "tests.clients",
     "tests.live_server",
@@ -43,21 +47,6 @@ def pytest_collection_finish() -> None:
     collector's full sweeps, which would otherwise walk all of it again and again during the run:
     with a few hundred tests, that is a tenth of the run's time."""
     gc.freeze()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_password_hashing() -> Iterator[None]:
-    """Hash passwords the cheap way the factories describe, for the whole run."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "password_hash", factories.CHEAP_PASSWORD_HASH)
-        yield
-
-
-@pytest.fixture
-def fresh_rate_limits() -> None:
-    """Rate limits that count from zero in this test: a new limiter, made on first use. (A reset
-    of the old one's storage would race with the expiry task that the storage runs.)"""
-    get_rate_limiter.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,9 @@
 """A real server process: uvicorn serving the app on loopback, on a database of its own.
 
 A plugin (see conftest.py): its fixtures serve the `live` tests (and `redis_url`, the tests that
-share a Redis server, as the servers' rate limits do). `PORT=8001 python -m
-tests.live_server` runs the server as the tests start it: with the tests' cheap password hashing,
-unless LIVE_SERVER_HASHING=production, and with every SQLAlchemy warning raised as an error, so
-that a warning shows as a 500 that the tests see.
+share a Redis server). `PORT=8001 python -m tests.live_server` runs the server as the tests start
+it: with every SQLAlchemy warning raised as an error, so that a warning shows as a 500 that the
+tests see{{ ", and with the tests' cheap password hashing, unless LIVE_SERVER_HASHING=production" if cookiecutter.auth != "oidc" }}.
 """
 
 import asyncio
@@ -23,27 +22,18 @@ from typing import Any
 import httpx
 import pytest
 from redis.asyncio import ConnectionPool, Redis
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import InstrumentedAttribute
 
-from app.api.rate_limit import rate_limiter
-from app.core import security
-from app.core.config import Settings
 from app.db.engine import create_engine
-from app.users.models import User
-from tests.factories import CHEAP_PASSWORD_HASH
 from tests.processes import PythonProcess, running
 from tests.profile import server_missing
 from tests.schema import create_schema
 
 STARTUP_SECONDS = 30
 FLOOD = 250
-# Production's rate limits, which the tests otherwise lift.
-RATE_LIMITS = {
-    name.upper(): str(field.default)
-    for name, field in Settings.model_fields.items()
-    if name.endswith("_rate_limit")
-}
 
 
 @pytest.fixture
@@ -68,11 +58,12 @@ async def redis_url() -> str:
     url = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379")
     pool = ConnectionPool.from_url(url)
     try:
-        if not await rate_limiter(url, connection_pool=pool).storage.check():
-            server_missing(
-                f"no Redis server answers at {url}: start one (`redis-server`, or "
-                "`docker run -p 6379:6379 redis`) or set TEST_REDIS_URL"
-            )
+        await Redis(connection_pool=pool).ping()
+    except RedisError:
+        server_missing(
+            f"no Redis server answers at {url}: start one (`redis-server`, or "
+            "`docker run -p 6379:6379 redis`) or set TEST_REDIS_URL"
+        )
     finally:
         await pool.disconnect()
     return url
@@ -118,13 +109,6 @@ def server(live_database: str) -> Iterator[str]:
     """The server's base URL, with the tests' settings."""
     with live_server(live_database) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def production_server(live_database: str) -> Iterator[str]:
-    """The server's base URL, with production's password hashing and rate limits."""
-    with live_server(live_database, {"LIVE_SERVER_HASHING": "production", **RATE_LIMITS}) as url:
-        yield url
 
 
 def client(base_url: str) -> httpx.AsyncClient:
@@ -180,14 +164,12 @@ async def flood(
     return Flood(statuses, time.monotonic() - started, other, other_seconds)
 
 
-async def usernames_stored(database_url: str) -> Counter[str]:
-    """How many users each username has in the database."""
+async def stored(database_url: str, column: InstrumentedAttribute[str]) -> Counter[str]:
+    """How many rows hold each value of the column in the database (`User.username`)."""
     engine = create_engine(database_url)
     try:
         async with engine.connect() as connection:
-            rows = await connection.execute(
-                select(User.username, func.count()).group_by(User.username)
-            )
+            rows = await connection.execute(select(column, func.count()).group_by(column))
             return Counter(dict(rows.all()))
     finally:
         await engine.dispose()
@@ -253,8 +235,12 @@ def main() -> None:
     import uvicorn  # here, not above: every test run loads this plugin, few start a server
 
     warnings.simplefilter("error", SAWarning)
+{%- if cookiecutter.auth != "oidc" %}
     if os.environ.get("LIVE_SERVER_HASHING") != "production":
-        security.password_hash = CHEAP_PASSWORD_HASH
+        from tests import passwords  # here: the plugin imports this module
+
+        passwords.hash_cheaply()
+{%- endif %}
     uvicorn.run("app.main:app", host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning")
 
 

@@ -34,20 +34,18 @@ SHOW_STACKS = signal.SIGUSR1
 # What the servers, workers and schedulers import, imported once, by the process that the others
 # are forked from. Not prometheus_client, which reads PROMETHEUS_MULTIPROC_DIR as it is imported.
 LIBRARIES = [
-    "email_validator",
     "fastapi",
     "httpx",
-    "limits",
     "pydantic_settings",
     "pytest",
     "redis.asyncio",
     "sqlalchemy.ext.asyncio",
     "sqlalchemy.orm",
     "uvicorn",
-{%- if cookiecutter.database == "postgresql" %}
-    "asyncpg",
-{%- else %}
-    "aiosqlite",
+    "{{ 'asyncpg' if cookiecutter.database == 'postgresql' else 'aiosqlite' }}",
+{%- if cookiecutter.auth != "oidc" %}
+    "email_validator",
+    "limits",
 {%- endif %}
 {%- if cookiecutter.background_jobs == "taskiq" %}
     "taskiq",

@@ -14,8 +14,8 @@ from collections.abc import Awaitable
 import httpx
 import pytest
 
+from tests.clients import live_owner_headers
 from tests.database import freezable
-from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import server_process
 
 pytestmark = pytest.mark.live
@@ -31,9 +31,8 @@ BOUNDS = {
 CONCURRENT = 12
 
 
-def sign_up(client: httpx.AsyncClient, name: str) -> Awaitable[httpx.Response]:
-    body = {"username": name, "email": f"{name}@example.com", "password": DEFAULT_PASSWORD}
-    return client.post("/users/", json=body)
+def make_item(client: httpx.AsyncClient, name: str) -> Awaitable[httpx.Response]:
+    return client.post("/items/", json={"name": name, "price": 1})
 
 
 async def timed(request: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
@@ -48,27 +47,22 @@ async def test_a_frozen_database_is_a_bounded_503_then_recovers(live_database: s
         server_process("app.server", url, BOUNDS) as (_, base_url),
     ):
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as client:
-            before = await client.post(
-                "/users/",
-                json={"username": "before", "email": "b@example.com", "password": "s3cret!!"},
-            )
+            client.headers.update(await live_owner_headers(client))
+            before = await make_item(client, "before")
             freeze(True)
             during = await asyncio.gather(
-                *(timed(sign_up(client, f"during{n}")) for n in range(CONCURRENT)),
+                *(timed(make_item(client, f"during{n}")) for n in range(CONCURRENT)),
                 timed(client.get("/health/ready")),
             )
             freeze(False)
-            after = await client.post(
-                "/users/",
-                json={"username": "after", "email": "a@example.com", "password": "s3cret!!"},
-            )
+            after = await make_item(client, "after")
 
-    *sign_ups, (ready, ready_seconds) = during
-    statuses = Counter(response.status_code for response, _ in sign_ups)
-    slowest = max(seconds for _, seconds in sign_ups)
+    *writes, (ready, ready_seconds) = during
+    statuses = Counter(response.status_code for response, _ in writes)
+    slowest = max(seconds for _, seconds in writes)
     assert (before.status_code, after.status_code) == (201, 201)
     assert statuses == {503: CONCURRENT}, statuses
-    assert all(response.headers["Retry-After"] for response, _ in sign_ups)
+    assert all(response.headers["Retry-After"] for response, _ in writes)
     # Generous bounds, as a loaded machine needs: the point is seconds, not the freeze's minutes.
     assert slowest < BOUND_SECONDS * 4 + 2, f"the slowest 503 took {slowest:.1f} s"
     assert ready_seconds < BOUND_SECONDS + 2, f"readiness took {ready_seconds:.1f} s"

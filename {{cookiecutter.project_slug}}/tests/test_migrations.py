@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import get_settings
 from app.db.engine import for_migrations, how_to_create
-from app.models import Base, Item, User
+from app.models import Base, Item
 from tests.commands import BAD_SETTINGS, PROJECT_ROOT, assert_refused_in_one_line, run_command
 from tests.database import MISSING_DATABASE_URL, engine_for, spare_database
 
@@ -28,6 +28,9 @@ ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 FIRST_USERS = table(
     "users", column("id", Integer), column("username"), column("email"), column("hashed_password")
 )
+# How far the data migrations' tests upgrade
+{{- ": not to 0006, which takes no users with passwords" if cookiecutter.auth == "oidc" }}.
+UPGRADED = "{{ "0005" if cookiecutter.auth == "oidc" else "head" }}"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -90,7 +93,7 @@ async def test_downgrade_to_base_then_upgrade_to_head(engine: AsyncEngine) -> No
 async def users_after_upgrading_from_0001(
     engine: AsyncEngine, users: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """Users stored at revision 0001, as they are after `upgrade head` (all rolled back)."""
+    """Users stored at revision 0001, as they are after the upgrade (all rolled back)."""
     async with engine.connect() as connection:
         transaction = await connection.begin()
         try:
@@ -99,8 +102,9 @@ async def users_after_upgrading_from_0001(
                 insert(FIRST_USERS),
                 [{"username": u, "email": e, "hashed_password": "x"} for u, e in users],
             )
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
-            rows = await connection.execute(select(User.username, User.email).order_by(User.id))
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), UPGRADED))
+            names = select(FIRST_USERS.c.username, FIRST_USERS.c.email).order_by(FIRST_USERS.c.id)
+            rows = await connection.execute(names)
             return [(username, email) for username, email in rows]
         finally:
             await transaction.rollback()
@@ -125,7 +129,7 @@ async def test_upgrading_refuses_names_that_differ_only_in_case(engine: AsyncEng
 
 
 # The revision before ids were kept from being given again (0004), in this project's history.
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
 BEFORE_KEPT_IDS = "0003"
 
 
@@ -158,14 +162,16 @@ async def test_upgrading_keeps_every_row_and_never_gives_an_id_again(engine: Asy
             )
             assert ann is not None
             await connection.execute(insert(Item), [item_before_kept_ids(ann)])
-            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
-            users = (await connection.execute(select(User.id, User.username))).all()
+            await connection.run_sync(lambda c: command.upgrade(alembic_config(c), UPGRADED))
+            users = (
+                await connection.execute(select(FIRST_USERS.c.id, FIRST_USERS.c.username))
+            ).all()
             items = (await connection.execute(select(Item.name))).all()
-            await connection.execute(delete(User).where(User.username == "bob"))
+            await connection.execute(delete(FIRST_USERS).where(FIRST_USERS.c.username == "bob"))
             newest = await connection.scalar(
-                insert(User)
+                insert(FIRST_USERS)
                 .values(username="cy", email="cy@example.com", hashed_password="x")
-                .returning(User.id)
+                .returning(FIRST_USERS.c.id)
             )
         finally:
             await transaction.rollback()
@@ -174,6 +180,23 @@ async def test_upgrading_keeps_every_row_and_never_gives_an_id_again(engine: Asy
     assert items == [("Lamp",)]
     assert newest is not None
     assert newest > users[-1][0]  # bob's id, the largest, deleted: not given again
+{%- if cookiecutter.auth == "oidc" %}
+
+
+async def test_users_with_passwords_stop_the_upgrade_to_users_from_a_provider(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        try:
+            await connection.run_sync(lambda c: command.downgrade(alembic_config(c), "0005"))
+            ann = {"username": "ann", "email": "ann@example.com", "hashed_password": "x"}
+            await connection.execute(insert(FIRST_USERS).values(ann))
+            with pytest.raises(CommandError, match="users with passwords: 1"):
+                await connection.run_sync(lambda c: command.upgrade(alembic_config(c), "head"))
+        finally:
+            await transaction.rollback()
+{%- endif %}
 
 
 def test_upgrading_a_missing_database_says_so_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

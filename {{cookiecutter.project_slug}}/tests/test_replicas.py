@@ -14,8 +14,12 @@ from sqlalchemy import func, select
 from app.db.engine import create_engine
 from app.items.models import Item
 from tests.clients import live_admin_headers
-from tests.factories import sign_up
-from tests.live_server import RATE_LIMITS, OwnNames, replicas
+{%- if cookiecutter.auth == "oidc" %}
+from tests.live_server import replicas
+{%- else %}
+from tests.live_server import OwnNames, replicas
+from tests.passwords import RATE_LIMITS, sign_up
+{%- endif %}
 
 pytestmark = pytest.mark.live
 
@@ -24,6 +28,7 @@ AT_ONCE = 20
 # Requests whose bodies take TRICKLE_SECONDS to arrive: in flight when their replica is stopped.
 SLOW = 4
 TRICKLE_SECONDS = 2.0
+{%- if cookiecutter.auth != "oidc" %}
 
 
 async def test_the_replicas_count_the_rate_limits_together(
@@ -46,6 +51,7 @@ async def test_the_replicas_count_the_rate_limits_together(
             ]
 
     assert statuses == [201] * limit + [429, 429]
+{%- endif %}
 
 
 async def trickled(body: bytes) -> AsyncIterator[bytes]:

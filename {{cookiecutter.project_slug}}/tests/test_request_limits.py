@@ -16,8 +16,8 @@ from app.api import rate_limit
 from app.api.rate_limit import rate_limiter
 from app.core.config import get_settings
 from tests.api_client import ClientAt
-from tests.factories import sign_up
 from tests.live_server import OwnNames, free_port
+from tests.passwords import sign_up
 from tests.relay import Relay
 
 CHUNK = b" " * 65536

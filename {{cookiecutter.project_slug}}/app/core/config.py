@@ -5,9 +5,7 @@ import os
 from functools import lru_cache
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-
-from limits import parse
-{%- if cookiecutter.auth == "jwt" %}
+{% if cookiecutter.auth == "jwt" %}
 from pydantic import (
     AfterValidator,
     Field,
@@ -27,20 +25,13 @@ from sqlalchemy.exc import ArgumentError
 
 from app.core.environment import DEVELOPMENT, Environment
 {%- if cookiecutter.auth == "jwt" %}
+from app.core.rate_limits import RATE_LIMIT_STORAGES, RateLimit
 from app.core.secret_key import NO_SECRET_KEY, SecretKey
+{%- elif cookiecutter.auth == "none" %}
+from app.core.rate_limits import RATE_LIMIT_STORAGES, RateLimit
 {%- endif %}
 
-# The storages that the rate limits can count in, with the Redis client the project installs.
-RATE_LIMIT_STORAGES = {"memory", "redis", "rediss", "redis+unix", "redis+sentinel", "redis+cluster"}
 DRIVER = "{{ 'postgresql+asyncpg' if cookiecutter.database == 'postgresql' else 'sqlite+aiosqlite' }}"
-
-
-def _rate_limit(value: str) -> str:
-    parse(value)  # raises ValueError for anything but e.g. "10/minute" or "100 per hour"
-    return value
-
-
-RateLimit = Annotated[str, AfterValidator(_rate_limit)]
 
 
 def _in_the_environment(value: str | None, info: ValidationInfo) -> str | None:
@@ -150,10 +141,32 @@ class Settings(BaseSettings):
     sentry_dsn: str | None = None
     release: str | None = None
 {%- endif %}
+{%- if cookiecutter.auth != "oidc" %}
     sign_up_rate_limit: RateLimit = "5/minute"
     # memory:// counts per process; redis://host:6379 shares the counts between processes.
     rate_limit_storage_uri: str = Field(default="memory://", validate_default=True)
+
+    @field_validator("rate_limit_storage_uri")
+    @classmethod
+    def _shared_by_the_workers_outside_local_development(
+        cls, uri: str, info: ValidationInfo
+    ) -> str:
+        if urlsplit(uri).scheme not in RATE_LIMIT_STORAGES:
+            raise ValueError(
+                "must be memory:// or a Redis URL, e.g. redis://host:6379 (or rediss://, "
+                "redis+unix://, redis+sentinel://, redis+cluster://)"
+            )
+        workers, environment = info.data.get("web_concurrency", 1), info.data.get("environment")
+        if workers > 1 and uri.startswith("memory://") and environment not in DEVELOPMENT:
+            raise ValueError(
+                f"counts in each worker's memory, so WEB_CONCURRENCY={workers} would allow "
+                f"{workers} times every limit: name a shared storage, e.g. redis://host:6379, "
+                f"when ENVIRONMENT is {environment}"
+            )
+        return uri
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
+
     # Signs the access tokens: see app/core/secret_key.py.
     secret_key: SecretKey = Field(default=NO_SECRET_KEY, validate_default=True)
     access_token_minutes: int = Field(default=15, ge=1)
@@ -199,6 +212,50 @@ class Settings(BaseSettings):
             )
         return url
 {%- endif %}
+{%- if cookiecutter.auth == "oidc" %}
+    # Sign-in at an OpenID Connect provider (docs/auth.md): its issuer, exactly as its tokens' `iss`
+    # claim says it, and the audience that its tokens for this service carry, in `aud` or, as
+    # Cognito's access tokens have it, in `client_id`. Required outside local development; without
+    # them, every token is refused.
+    oidc_issuer: str | None = Field(default=None, validate_default=True)
+    oidc_audience: str | None = Field(default=None, validate_default=True)
+    oidc_audience_claim: Literal["aud", "client_id"] = "aud"
+    # The algorithms its tokens may be signed with: public-key ones only. A token that names
+    # another (HS256, whose "secret" would be the provider's public key; none) is refused unread.
+    oidc_algorithms: list[
+        Literal[
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"
+        ]
+    ] = Field(default=["RS256", "ES256"], min_length=1)
+    # Clocks disagree: `exp`, `nbf` and `iat` are each allowed this many seconds either way.
+    oidc_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    # Where a token lists its user's roles, as a path of claims (Keycloak: realm_access.roles;
+    # Cognito: cognito:groups; scopes: scope), and the role that makes its holder an admin.
+    oidc_roles_claim: str = Field(default="roles", pattern=r"^[^.\s]+(\.[^.\s]+)*$")
+    oidc_admin_role: str = "admin"
+    # The provider's keys are trusted this long before they are read again; a token signed with a
+    # key not among them has them read again at once, but at most once in OIDC_REFRESH_SECONDS
+    # (app/auth/provider.py). The provider has OIDC_TIMEOUT_SECONDS to answer.
+    oidc_keys_seconds: int = Field(default=3600, ge=1)
+    oidc_refresh_seconds: float = Field(default=60, gt=0)
+    oidc_timeout_seconds: float = Field(default=5, gt=0)
+
+    @field_validator("oidc_issuer", "oidc_audience")
+    @classmethod
+    def _set_outside_local_development(cls, value: str | None, info: ValidationInfo) -> str | None:
+        environment = info.data.get("environment")
+        if value is None and environment not in DEVELOPMENT:
+            raise ValueError(f"must be set when ENVIRONMENT is {environment} (docs/auth.md)")
+        if value is not None and info.field_name == "oidc_issuer":
+            url = urlsplit(value)
+            local = environment in DEVELOPMENT or loopback(url.hostname)
+            if not url.hostname or not (url.scheme == "https" or (url.scheme == "http" and local)):
+                raise ValueError(
+                    "must be the provider's https:// URL as its tokens' iss claim says it, e.g. "
+                    "https://login.example.com/realms/main"
+                )
+        return value
+{%- endif %}
 {%- if cookiecutter.use_metrics %}
 
     # Serve the metrics on a listener of their own at this port (on HOST), not at /metrics.
@@ -231,25 +288,6 @@ class Settings(BaseSettings):
         if driver != DRIVER:
             raise ValueError(f"must be a SQLAlchemy URL starting with {DRIVER}://")
         return value
-
-    @field_validator("rate_limit_storage_uri")
-    @classmethod
-    def _shared_by_the_workers_outside_local_development(
-        cls, uri: str, info: ValidationInfo
-    ) -> str:
-        if urlsplit(uri).scheme not in RATE_LIMIT_STORAGES:
-            raise ValueError(
-                "must be memory:// or a Redis URL, e.g. redis://host:6379 (or rediss://, "
-                "redis+unix://, redis+sentinel://, redis+cluster://)"
-            )
-        workers, environment = info.data.get("web_concurrency", 1), info.data.get("environment")
-        if workers > 1 and uri.startswith("memory://") and environment not in DEVELOPMENT:
-            raise ValueError(
-                f"counts in each worker's memory, so WEB_CONCURRENCY={workers} would allow "
-                f"{workers} times every limit: name a shared storage, e.g. redis://host:6379, "
-                f"when ENVIRONMENT is {environment}"
-            )
-        return uri
 
     @field_validator("allowed_hosts")
     @classmethod

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, status
 
 from app.api.deps import Id, SessionDep
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
 from app.auth.deps import CurrentUser
 {%- endif %}
 from app.items import service
@@ -25,7 +25,7 @@ async def existing_item(item_id: Id, session: SessionDep) -> Item:
 
 
 ExistingItem = Annotated[Item, Depends(existing_item)]
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
 
 
 async def owned_item(current_user: CurrentUser, item: ExistingItem) -> Item:

@@ -1,4 +1,4 @@
-{% if cookiecutter.auth == "jwt" -%}
+{% if cookiecutter.auth != "none" -%}
 from sqlalchemy import ForeignKey, String
 {% else -%}
 from sqlalchemy import String
@@ -18,6 +18,6 @@ class Item(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH))
     price: Mapped[float]
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 {%- endif %}

@@ -1,1 +1,1 @@
-{% include "app/items/router_" ~ cookiecutter.auth ~ ".py" %}
+{% include "app/items/router_" ~ ("none" if cookiecutter.auth == "none" else "jwt") ~ ".py" %}

@@ -36,6 +36,6 @@ class ItemPublic(BaseModel):
     name: str
     description: str | None
     price: float
-{%- if cookiecutter.auth == "jwt" %}
+{%- if cookiecutter.auth != "none" %}
     owner_id: int
 {%- endif %}

@@ -8,7 +8,9 @@ in FORWARDED_ALLOW_IPS.
 """
 
 import logging
+{%- if cookiecutter.auth != "oidc" %}
 from urllib.parse import urlsplit
+{%- endif %}
 
 import uvicorn
 from sqlalchemy.engine import make_url
@@ -44,14 +46,10 @@ def start_line(settings: Settings) -> tuple[int, str]:
     """The server's first log line: what it serves and how, never a secret; a WARNING when a
     setting that suits a developer's machine reaches beyond it."""
     database = make_url(settings.database_url)
-    storage = urlsplit(settings.rate_limit_storage_uri)
     facts = [
         f"environment {settings.environment}",
         f"{settings.web_concurrency} worker(s)",
         f"docs {'on' if settings.api_docs else 'off'}",
-        f"rate limits in {storage.scheme}://{storage.hostname or ''}"
-        + (f":{storage.port}" if storage.port else ""),
-        f"database {database.host or database.database}",
     ]
     warnings = []
     if settings.environment in DEVELOPMENT and not loopback(settings.host):
@@ -59,10 +57,16 @@ def start_line(settings: Settings) -> tuple[int, str]:
             f"listening beyond this machine ({settings.host}) in local development, with the "
             "docs served and any Host answered: set ENVIRONMENT=production to deploy"
         )
+{%- if cookiecutter.auth != "oidc" %}
+    storage = urlsplit(settings.rate_limit_storage_uri)
+    port = f":{storage.port}" if storage.port else ""
+    facts.append(f"rate limits in {storage.scheme}://{storage.hostname or ''}{port}")
     if settings.web_concurrency > 1 and storage.scheme == "memory":
         warnings.append(
             f"each of the {settings.web_concurrency} workers counts the rate limits on its own"
         )
+{%- endif %}
+    facts.append(f"database {database.host or database.database}")
     serving = f"Serving {settings.project_name} on {settings.host}:{settings.port}"
     line = f"{serving}: {', '.join(facts)}"
     if warnings:

@@ -1,3 +1,8 @@
+{% if cookiecutter.auth == "oidc" -%}
+from pydantic import BaseModel, ConfigDict
+
+from app.core.updates import Omittable
+{%- else -%}
 import unicodedata
 from typing import Annotated
 
@@ -51,6 +56,7 @@ class UserCreate(BaseModel):
     username: Username
     email: Email
     password: Password
+{%- endif %}
 
 
 class UserPublic(BaseModel):
@@ -65,4 +71,22 @@ class UserPublic(BaseModel):
 class UserPrivate(UserPublic):
     """What users see of themselves."""
 
+{%- if cookiecutter.auth == "oidc" %}
+
+    email: str | None
+
+
+class UserAdminView(UserPrivate):
+    """What an admin sees of a user."""
+
+    is_active: bool
+
+
+class UserAdminUpdate(BaseModel):
+    """Fields to change; a field left out keeps its value."""
+
+    is_active: Omittable[bool] = None
+{%- else %}
+
     email: str
+{%- endif %}

@@ -1,7 +1,7 @@
 """Background jobs: the jobs waiting, due again or failed for good, in a table of their own.
 
 Revision ID: 0007
-Revises: {{ "0006" if cookiecutter.auth == "jwt" else "0004" }}
+Revises: {{ "0006" if cookiecutter.auth != "none" else "0004" }}
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = {{ '"0006"' if cookiecutter.auth == "jwt" else '"0004"' }}
+down_revision: str | None = {{ '"0006"' if cookiecutter.auth != "none" else '"0004"' }}
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,9 +7,9 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.users.models import User
-from tests import factories
+from tests import passwords
 
-PASSWORD = factories.DEFAULT_PASSWORD
+PASSWORD = passwords.DEFAULT_PASSWORD
 
 
 @dataclass(frozen=True)

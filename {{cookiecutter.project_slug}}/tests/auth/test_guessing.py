@@ -6,7 +6,7 @@ from httpx import Response
 
 from app.core.config import get_settings
 from app.users.models import User
-from tests import factories
+from tests import passwords
 from tests.api_client import ClientAt
 
 pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
@@ -50,7 +50,7 @@ async def test_over_the_limit_even_the_right_password_waits_at_a_new_address(
         await log_in_from(client_at, stranger(n), current_user.username, "wrong password")
 
     right = await log_in_from(
-        client_at, stranger(99), current_user.username, factories.DEFAULT_PASSWORD
+        client_at, stranger(99), current_user.username, passwords.DEFAULT_PASSWORD
     )
 
     assert right.status_code == 429  # no password is checked over the limit: nothing is learnt
@@ -59,7 +59,7 @@ async def test_over_the_limit_even_the_right_password_waits_at_a_new_address(
 async def test_the_owner_signs_in_at_their_usual_address_through_a_strangers_flood(
     client_at: ClientAt, current_user: User
 ) -> None:
-    owner, password = "192.0.2.10", factories.DEFAULT_PASSWORD
+    owner, password = "192.0.2.10", passwords.DEFAULT_PASSWORD
     before = await log_in_from(client_at, owner, current_user.username, password)
     flood = [
         await log_in_from(client_at, stranger(n), current_user.username, "wrong password")

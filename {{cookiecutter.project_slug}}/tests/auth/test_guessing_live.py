@@ -5,8 +5,8 @@ the processes, in the rate limits' shared storage, and the owner still signs in 
 import httpx
 import pytest
 
-from tests.factories import sign_up
 from tests.live_server import OwnNames, replicas
+from tests.passwords import sign_up
 
 pytestmark = pytest.mark.live
 

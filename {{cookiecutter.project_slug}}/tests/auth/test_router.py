@@ -5,9 +5,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import security
 from app.core.config import get_settings
 from app.users.models import User
-from tests import factories
+from tests import factories, passwords
 
-PASSWORD = factories.DEFAULT_PASSWORD
+PASSWORD = passwords.DEFAULT_PASSWORD
 
 
 async def log_in(client: AsyncClient, username: str, password: str) -> tuple[int, dict[str, str]]:

@@ -22,6 +22,9 @@ BAD_VALUES: dict[str, object] = {
     "secret_key": "changeme" * 4,
     "mail_from": "no address",
     "public_url": "ftp://example.com",
+    "oidc_issuer": "http://login.example.com",  # plain HTTP, outside development
+    "oidc_audience": None,  # none, outside development
+    "oidc_roles_claim": "realm_access..roles",
     "prometheus_multiproc_dir": "/no/such/folder",
     # Not in the environment, where the exporter reads them.
     "otel_exporter_otlp_endpoint": "http://127.0.0.1:4318",
@@ -35,6 +38,7 @@ FREE_TEXT = {
     "smtp_host",
     "smtp_username",
     "smtp_password",
+    "oidc_admin_role",
 }
 # A value of the wrong kind for each type.
 WRONG_KIND: dict[object, object] = {
@@ -64,6 +68,8 @@ def production(**values: object) -> Settings:
     """Settings that production accepts, with these values over them."""
     if "secret_key" in Settings.model_fields:
         values = {"secret_key": secrets.token_urlsafe(32), **values}
+    if "oidc_issuer" in Settings.model_fields:
+        values = {"oidc_issuer": "https://login.example.com", "oidc_audience": "api", **values}
     return fresh_settings(**{"environment": "production", **values})
 
 
@@ -77,6 +83,7 @@ def test_every_setting_refuses_a_bad_value_by_name(name: str) -> None:
         problem["loc"] for problem in problems if problem["type"] != "default_factory_not_called"
     }
     assert named == {(name,)}, problems
+{%- if cookiecutter.auth != "oidc" %}
 
 
 @pytest.mark.parametrize("environment", ["staging", "production"])
@@ -100,6 +107,7 @@ def test_several_workers_sharing_a_storage_are_accepted() -> None:
     )
 
     assert shared.web_concurrency == 4
+{%- endif %}
 
 
 @pytest.mark.parametrize("proxies", ["not-an-ip", "10.0.0.0/8,proxy.example.com", "10.0.0.1/40"])

@@ -17,7 +17,6 @@ from app.core.config import get_settings
 from app.core.logging import CONTROL, MAX_VALUE_LENGTH, configure_logging
 from app.main import create_app
 from tests.api_client import app_with_a_failing_route
-from tests.factories import DEFAULT_PASSWORD
 from tests.live_server import free_port
 
 LogLines = Callable[[], list[dict[str, object]]]
@@ -99,7 +98,7 @@ async def test_the_request_id_is_on_4xx_and_5xx_answers(async_client: AsyncClien
 async def test_no_password_token_or_authorization_value_is_logged(
     async_client: AsyncClient, log_lines: LogLines
 ) -> None:
-    password = f"{DEFAULT_PASSWORD}-never-logged"
+    password = "correct horse battery staple, never logged"
     stranger = "Bearer not-a-token-but-secret"
 
     await async_client.post(

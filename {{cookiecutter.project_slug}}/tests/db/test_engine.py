@@ -12,10 +12,16 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from tests.api_client import filled, operations
+{%- if cookiecutter.auth == "oidc" %}
+from tests.clients import live_admin_headers, live_owner_headers
+from tests.database import RoundTrips, counted
+from tests.live_server import live_server
+{%- else %}
 from tests.clients import live_admin_headers
 from tests.database import RoundTrips, counted
-from tests.factories import sign_up
 from tests.live_server import live_server
+from tests.passwords import sign_up
+{%- endif %}
 
 pytestmark = pytest.mark.live
 
@@ -35,12 +41,21 @@ async def test_a_read_is_one_round_trip(live_database: str) -> None:
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
             client.headers.update(await live_admin_headers(client, url))
             # A user besides the admin (with an open API, the first), and the first item.
+{%- if cookiecutter.auth == "oidc" %}
+            reader = await client.get(
+                "/users/me", headers=await live_owner_headers(client, "reader")
+            )
+            assert reader.status_code == 200, reader.text
+            created = await client.post("/items/", json={"name": "Lamp", "price": 1})
+            assert created.status_code == 201, created.text
+{%- else %}
             for path, body in [
                 ("/users/", sign_up("reader")),
                 ("/items/", {"name": "Lamp", "price": 1}),
             ]:
                 created = await client.post(path, json=body)
                 assert created.status_code == 201, created.text
+{%- endif %}
             await quiet(round_trips)
             for path in reads:
                 for _ in range(WARM_UP):

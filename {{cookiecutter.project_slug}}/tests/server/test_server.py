@@ -10,7 +10,7 @@ import logging
 import signal
 import time
 from collections import Counter
-from collections.abc import Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Iterator
 from typing import Any
 
 import httpx
@@ -19,8 +19,9 @@ import uvicorn
 
 from app import server
 from app.core.config import Settings, get_settings
-from tests.factories import DEFAULT_PASSWORD
-from tests.live_server import server_process, usernames_stored
+from app.items.models import Item
+from tests.clients import live_owner_headers
+from tests.live_server import server_process, stored
 from tests.processes import PythonProcess
 
 IN_FLIGHT = 10
@@ -34,17 +35,26 @@ def app_server(live_database: str) -> Iterator[tuple[PythonProcess, str]]:
         yield running
 
 
-def sign_up(
+def make_item(
     client: httpx.AsyncClient, name: str, sent: asyncio.Semaphore
 ) -> Awaitable[httpx.Response]:
-    """A sign-up that releases `sent` once its body is on the wire (httpcore's trace extension)."""
+    """A new item whose body arrives over half a second, as from a slow client: it releases `sent`
+    once its head is on the wire (httpcore's trace extension)."""
 
     async def trace(event: str, _info: dict[str, Any]) -> None:
-        if event == "http11.send_request_body.complete":
+        if event == "http11.send_request_headers.complete":
             sent.release()
 
-    body = {"username": name, "email": f"{name}@example.com", "password": DEFAULT_PASSWORD}
-    return client.post("/users/", json=body, extensions={"trace": trace})
+    async def trickled(body: bytes) -> AsyncIterator[bytes]:
+        yield body[:1]
+        await asyncio.sleep(0.5)
+        yield body[1:]
+
+    body = httpx.Request("POST", "/", json={"name": name, "price": 1}).read()
+    headers = {"Content-Type": "application/json", "Content-Length": str(len(body))}
+    return client.post(
+        "/items/", content=trickled(body), headers=headers, extensions={"trace": trace}
+    )
 
 
 @pytest.mark.live
@@ -55,23 +65,24 @@ async def test_sigterm_lets_requests_in_flight_finish_then_exits(
     names = [f"draining{n}" for n in range(IN_FLIGHT)]
     limits = httpx.Limits(max_connections=IN_FLIGHT)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
-        # A connection per sign-up, opened beforehand: each request goes out the moment it is made.
+        client.headers.update(await live_owner_headers(client))
+        # A connection per item, opened beforehand: each request goes out the moment it is made.
         await asyncio.gather(*(client.get("/health") for _ in range(IN_FLIGHT)))
         sent = asyncio.Semaphore(0)
-        sign_ups = [asyncio.ensure_future(sign_up(client, name, sent)) for name in names]
+        items = [asyncio.ensure_future(make_item(client, name, sent)) for name in names]
         for _ in names:  # every request on the wire, however loaded the machine
             await sent.acquire()
-        await asyncio.sleep(0.1)  # read by the server, and hashing at production's cost
+        await asyncio.sleep(0.1)  # their heads read by the server, their bodies still coming
         process.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
-        responses = await asyncio.gather(*sign_ups)
+        responses = await asyncio.gather(*items)
         answered = time.monotonic()
     exit_status = await asyncio.to_thread(process.wait, 30)
 
     assert [response.status_code for response in responses] == [201] * IN_FLIGHT
     assert answered > signalled  # they were still in flight when the signal came
     assert exit_status in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM once it has drained
-    assert await usernames_stored(live_database) == Counter(names)
+    assert await stored(live_database, Item.name) == Counter(names)
 
 
 def settings(**values: object) -> Settings:
@@ -93,20 +104,33 @@ def test_the_first_line_says_how_it_serves_and_shows_no_secret() -> None:
     )
 
     assert level == logging.INFO
+{%- if cookiecutter.auth == "oidc" %}
+    assert line.endswith(": environment production, 2 worker(s), docs off, database db.internal")
+{%- else %}
     assert line.endswith(
         ": environment production, 2 worker(s), docs off, "
         "rate limits in redis://cache.internal:6379, database db.internal"
     )
+{%- endif %}
     assert password not in line
 
 
 @pytest.mark.parametrize(
     ("values", "warning"),
     [
-        ({"host": ALL_INTERFACES}, f"listening beyond this machine ({ALL_INTERFACES}) in local"),
-        ({"web_concurrency": 3}, "each of the 3 workers counts the rate limits on its own"),
+        pytest.param(
+            {"host": ALL_INTERFACES},
+            f"listening beyond this machine ({ALL_INTERFACES}) in local",
+            id="beyond-loopback",
+        ),
+{%- if cookiecutter.auth != "oidc" %}
+        pytest.param(
+            {"web_concurrency": 3},
+            "each of the 3 workers counts the rate limits on its own",
+            id="memory-limits",
+        ),
+{%- endif %}
     ],
-    ids=["beyond-loopback", "memory-limits"],
 )
 def test_a_developers_setting_that_reaches_beyond_is_a_warning(
     values: dict[str, object], warning: str

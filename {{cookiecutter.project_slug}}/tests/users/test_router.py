@@ -1,8 +1,11 @@
+{% if cookiecutter.auth != "oidc" -%}
 import pytest
+{% endif -%}
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests import factories
+{%- if cookiecutter.auth != "oidc" %}
 
 SIGN_UP = {"username": "alice", "email": "alice@example.com", "password": "s3cret-enough"}
 
@@ -105,6 +108,7 @@ async def test_the_second_of_two_identical_sign_ups_is_a_conflict(
     second = await async_client.post("/users/", json=SIGN_UP)
 
     assert (first.status_code, second.status_code) == (201, 409)
+{%- endif %}
 
 
 async def test_read_user(async_client: AsyncClient, db_session: AsyncSession) -> None:
