@@ -69,6 +69,8 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/auth/test_tokens.py": ("auth", frozenset({"jwt"})),
     "tests/auth/test_identity.py": ("auth", frozenset({"oidc"})),
     "tests/auth/test_provider.py": ("auth", frozenset({"oidc"})),
+    "tests/auth/test_provider_live.py": ("auth", frozenset({"oidc"})),
+    "tests/auth/oidc_provider": ("auth", frozenset({"oidc"})),
     "tests/users/test_from_tokens.py": ("auth", frozenset({"oidc"})),
     "tests/identity_provider.py": ("auth", frozenset({"oidc"})),
     "tests/accounts": ("auth", frozenset({"jwt"})),

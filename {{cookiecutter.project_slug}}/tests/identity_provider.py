@@ -6,6 +6,9 @@ tests start read them here too. Each test that rotates keys, or takes the provid
 issuer of its own.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import threading
@@ -16,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
@@ -105,6 +109,25 @@ class TestIssuer:
                 pass  # the tests read `requests`, not the server's log
 
         return Handler
+
+
+def hand_made(header: dict[str, object], claims: dict[str, object], secret: bytes | None) -> str:
+    """A token made by hand, as a forger would: signed with HMAC-SHA256 and `secret` (whatever the
+    header says), or not at all."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    body = f"{part(json.dumps(header).encode())}.{part(json.dumps(claims).encode())}"
+    mac = b"" if secret is None else hmac.new(secret, body.encode(), hashlib.sha256).digest()
+    return f"{body}.{part(mac)}"
+
+
+def public_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    """The key's public half, as PEM: what a forger would try as an HMAC secret."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 # The provider of the whole run: a plugin (see conftest.py), loaded after the settings are pinned

@@ -1,16 +1,11 @@
 """Which tokens sign a request in: those of the provider, for this service, in date; every other
 gets 401, never a server error."""
 
-import base64
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import Callable
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from httpx import AsyncClient
 from sqlalchemy import func, select
@@ -18,22 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import get_settings
 from app.users.models import User
-from tests.identity_provider import ISSUER
+from tests.identity_provider import ISSUER, hand_made, public_pem
 
 
 def signed_in(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
-
-
-def unsigned(header: dict[str, object], payload: dict[str, object], secret: bytes | None) -> str:
-    """A token made by hand: HMAC-SHA256 with `secret`, or no signature at all."""
-
-    def part(data: bytes) -> str:
-        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-    body = f"{part(json.dumps(header).encode())}.{part(json.dumps(payload).encode())}"
-    mac = b"" if secret is None else hmac.new(secret, body.encode(), hashlib.sha256).digest()
-    return f"{body}.{part(mac)}"
 
 
 def claims(subject: str = "forger") -> dict[str, object]:
@@ -43,13 +27,6 @@ def claims(subject: str = "forger") -> dict[str, object]:
 
 def newest() -> str:
     return list(ISSUER.keys)[-1]
-
-
-def public_key_pem() -> bytes:
-    key = ISSUER.keys[newest()].public_key()
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
 
 
 # A key that is not the provider's.
@@ -66,10 +43,10 @@ FORGED: dict[str, Callable[[], str]] = {
     "a-nul-in-the-name": lambda: ISSUER.token("nul", preferred_username="a\x00b"),
     "unknown-kid": lambda: jwt.encode(claims(), STRANGER, "ES256", headers={"kid": "made-up"}),
     "no-kid": lambda: jwt.encode(claims(), ISSUER.keys[newest()], "ES256"),
-    "hs256-with-the-public-key": lambda: unsigned(
-        {"alg": "HS256", "kid": newest()}, claims(), public_key_pem()
+    "hs256-with-the-public-key": lambda: hand_made(
+        {"alg": "HS256", "kid": newest()}, claims(), public_pem(ISSUER.keys[newest()])
     ),
-    "alg-none": lambda: unsigned({"alg": "none", "kid": newest()}, claims(), None),
+    "alg-none": lambda: hand_made({"alg": "none", "kid": newest()}, claims(), None),
     "not-a-token": lambda: "not.a.token",
 }
 
