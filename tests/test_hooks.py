@@ -150,7 +150,9 @@ OIDC_PATHS = {
     "docs/auth.md",
     "migrations/versions/0006_external_identities.py",
     "tests/auth/test_identity.py",
+    "tests/auth/oidc_provider",
     "tests/auth/test_provider.py",
+    "tests/auth/test_provider_live.py",
     "tests/identity_provider.py",
     "tests/users/test_from_tokens.py",
 }
