@@ -21,7 +21,8 @@ from app.users.models import EMAIL_MAX_LENGTH, SUBJECT_MAX_LENGTH, USERNAME_MAX_
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "sub"]
 
-Text = Annotated[str, StorableText, StringConstraints(strip_whitespace=True, min_length=1)]
+# As the provider gives them: a subject is compared as it is, spaces and all.
+Text = Annotated[str, StorableText, StringConstraints(min_length=1)]
 
 
 class Claims(BaseModel):

@@ -113,3 +113,11 @@ async def test_the_audience_may_be_the_client_id_claim_as_cognito_puts_it(
     response = await anonymous_client.get("/users/me", headers=signed_in(token))
 
     assert response.status_code == status, response.text
+
+
+async def test_subjects_are_compared_as_they_are(anonymous_client: AsyncClient) -> None:
+    plain = await anonymous_client.get("/users/me", headers=signed_in(ISSUER.token("spaced")))
+    spaced = await anonymous_client.get("/users/me", headers=signed_in(ISSUER.token(" spaced ")))
+
+    assert (plain.status_code, spaced.status_code) == (200, 200)
+    assert plain.json()["id"] != spaced.json()["id"]
