@@ -13,7 +13,7 @@ async def user_of(session: AsyncSession, identity: Identity) -> User:
     latest token.
 
     Two first requests at once make one user: the unique index on (issuer, subject) decides, and
-    the request that loses reads the user that the other made.
+    the request that loses reads the user that the other made, as the other named them.
     """
     user = await _user_of(session, identity)
     if user is None:
@@ -26,9 +26,11 @@ async def user_of(session: AsyncSession, identity: Identity) -> User:
         session.add(user)
         try:
             await session.commit()
-        except IntegrityError:  # another request made them first: theirs it is
+        except IntegrityError:
             await session.rollback()
-            return await user_of(session, identity)
+            user = await _user_of(session, identity)
+            if user is None:  # not a race lost: nothing made them
+                raise
     elif (user.username, user.email) != (identity.username, identity.email):
         user.username, user.email = identity.username, identity.email
         await session.commit()
