@@ -2,10 +2,10 @@
 
 A token counts only when it names the key it is signed with (`kid`), one of the provider's keys
 (app/auth/provider.py), and an algorithm that OIDC_ALGORITHMS allow and that key signs with; when
-its issuer (`iss`) is OIDC_ISSUER and its audience (`aud`, or as OIDC_AUDIENCE_CLAIM says) is
-OIDC_AUDIENCE; and when it has
-not expired (`exp`), is already valid (`nbf`, `iat`), give or take OIDC_LEEWAY_SECONDS. HS256
-(whose "secret" would be the provider's public key) and `none` are never among the algorithms.
+its issuer (`iss`) is OIDC_ISSUER and its audience (`aud`, or the claim OIDC_AUDIENCE_CLAIM names)
+is OIDC_AUDIENCE; and when it has not expired (`exp`) and is already valid (`nbf`, `iat`), give or
+take OIDC_LEEWAY_SECONDS. HS256 (whose "secret" would be the provider's public key) and `none` are
+never among the algorithms.
 """
 
 from dataclasses import dataclass
