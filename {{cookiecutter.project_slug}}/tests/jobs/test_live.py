@@ -293,12 +293,23 @@ async def test_jobs_enqueued_through_either_of_two_servers_run_once(
                 for n, server in enumerate([first, second] * 5)
             ]
             await until(lambda: none_left(database), "every job was run")
+
+            async def all_said() -> bool:  # a worker writes its line once the job's commit is in
+                return len(item_runs(worker, other_worker)) == 10
+
+            await until(all_said, "every job's worker said so")
         said = worker.output() + other_worker.output()
-    runs = Counter(re.findall(r"Job app\.items\.jobs\.item_created \((\d+)\): done", said))
+    runs = item_runs(worker, other_worker)
 
     assert [response.status_code for response in created] == [201] * 10
     assert len(runs) == 10, said  # one job for each item, whichever server stored it
     assert set(runs.values()) == {1}, runs  # each run by one worker, once
+
+
+def item_runs(*workers: PythonProcess) -> Counter[str]:
+    """How often the workers said that they ran each item's job, by the job's id."""
+    said = "".join(worker.output() for worker in workers)
+    return Counter(re.findall(r"Job app\.items\.jobs\.item_created \((\d+)\): done", said))
 
 
 async def ended_or_failed(process: PythonProcess, database: Database, job_id: int) -> bool:
