@@ -177,26 +177,32 @@ def test_its_tokens_sign_in_and_its_roles_make_admins(
 def test_a_token_it_must_not_take_gets_401(provider_code: Path, live_database: str) -> None:
     jwk, key = signing_key()
     stranger = ec.generate_private_key(ec.SECP256R1())
-    with (
-        provider(provider_code, [jwk], token_seconds=1) as issuer,
-        provider(provider_code, [jwk]) as impostor,  # the same keys at another address
-        service(live_database, issuer.url) as (_, client),
-    ):
-        claims = jwt.decode(issuer.token(), options={"verify_signature": False})
-        tokens = {
-            "another-audience": issuer.token(resource="urn:example:another-service"),
-            "another-issuer": impostor.token(),
-            "hs256-with-its-public-key": hand_made(
-                {"alg": "HS256", "kid": jwk["kid"]}, claims, public_pem(key)
-            ),
-            "alg-none": hand_made({"alg": "none", "kid": jwk["kid"]}, claims, None),
-            "unknown-kid": jwt.encode(claims, stranger, "ES256", headers={"kid": "made-up"}),
-            "expired": issuer.token(),
-        }
-        time.sleep(2)  # the provider's tokens last a second here
-        statuses = {name: me(client, token).status_code for name, token in tokens.items()}
+    port = free_port()
+    with service(live_database, f"http://127.0.0.1:{port}") as (_, client):
+        with provider(provider_code, [jwk], port=port, token_seconds=1) as brief:
+            expired = brief.token()  # good for a second
+        with (
+            provider(provider_code, [jwk], port=port) as issuer,
+            provider(provider_code, [jwk]) as impostor,  # the same keys at another address
+        ):
+            claims = jwt.decode(issuer.token(), options={"verify_signature": False})
+            tokens = {
+                "another-audience": issuer.token(resource="urn:example:another-service"),
+                "another-issuer": impostor.token(),
+                "hs256-with-its-public-key": hand_made(
+                    {"alg": "HS256", "kid": jwk["kid"]}, claims, public_pem(key)
+                ),
+                "alg-none": hand_made({"alg": "none", "kid": jwk["kid"]}, claims, None),
+                "unknown-kid": jwt.encode(claims, stranger, "ES256", headers={"kid": "made-up"}),
+                "expired": expired,
+            }
+            expires = jwt.decode(expired, options={"verify_signature": False})["exp"]
+            time.sleep(max(0.0, expires + 1 - time.time()))  # OIDC_LEEWAY_SECONDS is 0 here
+            statuses = {name: me(client, token).status_code for name, token in tokens.items()}
+            signed_in = me(client, issuer.token()).status_code
 
     assert statuses == dict.fromkeys(tokens, 401)
+    assert signed_in == 200  # the same service takes the provider's own
 
 
 def test_a_rotated_key_is_read_without_a_restart(provider_code: Path, live_database: str) -> None:
