@@ -70,6 +70,7 @@ OPTIONAL_PATHS: dict[str, tuple[str, frozenset[object]]] = {
     "tests/auth/test_identity.py": ("auth", frozenset({"oidc"})),
     "tests/auth/test_provider.py": ("auth", frozenset({"oidc"})),
     "tests/auth/test_provider_live.py": ("auth", frozenset({"oidc"})),
+    "tests/auth/test_docs_sign_in.py": ("auth", frozenset({"oidc"})),
     "tests/auth/oidc_provider": ("auth", frozenset({"oidc"})),
     "tests/users/test_from_tokens.py": ("auth", frozenset({"oidc"})),
     "tests/identity_provider.py": ("auth", frozenset({"oidc"})),

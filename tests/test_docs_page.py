@@ -13,7 +13,9 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +23,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
@@ -68,13 +72,14 @@ def log(browser: webdriver.Chrome, kind: str) -> list[dict[str, Any]]:
     return entries
 
 
-def requested_urls(browser: webdriver.Chrome) -> list[str]:
-    """Every URL the page has asked for since the last call."""
+def requested_urls(browser: webdriver.Chrome, by: str = "") -> list[str]:
+    """Every URL that a page whose address starts with `by` has asked for since the last call."""
     events = (json.loads(entry["message"])["message"] for entry in log(browser, "performance"))
     return [
         event["params"]["request"]["url"]
         for event in events
         if event["method"] == "Network.requestWillBeSent"
+        and event["params"].get("documentURL", "").startswith(by)
     ]
 
 
@@ -166,4 +171,123 @@ def test_the_docs_page_signs_in_and_tries_an_operation_offline_loading_nothing_f
         f"docs page: {len(shown)} paths shown, signed in and read /users/me; requests: "
         + ", ".join(sorted({url.removeprefix(base_url) for url in requests if "data:" not in url}))
         + f"; screenshot {screenshot}",
+    )
+
+
+@pytest.mark.slow
+def test_the_docs_page_signs_in_at_the_identity_provider_with_pkce(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """With `auth=oidc`: "Authorize" opens the provider's sign-in (the render's live tests'
+    provider, panva's oidc-provider, at its development login page), the page gets a token by the
+    authorization code flow with PKCE, and "Try it out" shows the user it signed in."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        server_unavailable("Node.js or npm is not installed", "the docs page's sign-in test")
+    project = render(tmp_path, {"auth": "oidc", "use_alembic": False})
+    provider_code = tmp_path / "provider"
+    shutil.copytree(project / "tests/auth/oidc_provider", provider_code)
+    subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=provider_code,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    port, provider_port = free_port(), free_port()
+    base_url, issuer = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{provider_port}"
+    key = ec.generate_private_key(ec.SECP256R1())
+    jwk = {**ECAlgorithm.to_jwk(key, as_dict=True), "kid": uuid.uuid4().hex, "alg": "ES256"}
+    audience = "urn:example:service"
+    provider = {
+        "PATH": os.environ["PATH"],
+        "PORT": str(provider_port),
+        "AUDIENCE": audience,
+        "KEYS": json.dumps([jwk]),
+        "CLIENTS": "[]",
+        "TOKEN_SECONDS": "300",
+        "DOCS_REDIRECT_URI": f"{base_url}/docs/oauth2-redirect",
+    }
+    settings = {
+        "ENVIRONMENT": "local",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'docs.db'}",
+        "PORT": str(port),
+        "OIDC_ISSUER": issuer,
+        "OIDC_AUDIENCE": audience,
+        "OIDC_DOCS_CLIENT_ID": "docs",
+    }
+    screenshot = ARTIFACTS / "docs-page-oidc.png"
+    operation = "#operations-users-read_me_users_me_get"
+
+    with (
+        serving(
+            [node, "provider.mjs"],
+            provider_port,
+            tmp_path / "provider.log",
+            provider_code,
+            provider,
+        ),
+        serving(
+            [sys.executable, "-m", "app.server"],
+            port,
+            tmp_path / "server.log",
+            cwd=project,
+            env=environment(settings),
+        ),
+        chromium(screenshot) as browser,
+    ):
+        browser.get(f"{base_url}/docs")
+        wait_for(
+            browser,
+            "the operations list",
+            lambda b: b.find_elements(By.CSS_SELECTOR, ".opblock-summary-path"),
+        )
+        docs_window = browser.current_window_handle
+        click(browser, "button.authorize")
+        at_the_provider = (
+            "//div[contains(@class, 'auth-container')][.//h4[contains(., 'provider')]]"
+            "[contains(., 'authorization_code')]//button[contains(@class, 'authorize')]"
+        )
+        wait_for(
+            browser, "the provider's sign-in", lambda b: b.find_elements(By.XPATH, at_the_provider)
+        )
+        browser.find_element(By.XPATH, at_the_provider).click()
+        wait_for(browser, "the provider's window", lambda b: len(b.window_handles) == 2)
+        browser.switch_to.window(next(h for h in browser.window_handles if h != docs_window))
+        click(browser, "input[name=login]")
+        browser.find_element(By.CSS_SELECTOR, "input[name=login]").send_keys("alice")
+        browser.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys("any")
+        click(browser, "button[type=submit]")
+        click(browser, "button[type=submit]")  # the consent
+        wait_for(browser, "the provider's window to close", lambda b: len(b.window_handles) == 1)
+        browser.switch_to.window(docs_window)
+        wait_for(browser, "the sign-in", lambda b: b.find_elements(By.CSS_SELECTOR, ".btn-done"))
+        click(browser, ".btn-done")
+        click(browser, f"{operation} .opblock-summary")
+        click(browser, f"{operation} .try-out__btn")
+        click(browser, f"{operation} .execute")
+        table = f"{operation} .live-responses-table"
+        wait_for(
+            browser,
+            "the signed-in user",
+            lambda b: (
+                '"username": "alice"'
+                in "".join(element.text for element in b.find_elements(By.CSS_SELECTOR, table))
+            ),
+        )
+        requests = requested_urls(browser, by=base_url)  # the docs page's; not the provider's
+        refused = [
+            entry["message"]
+            for entry in log(browser, "browser")
+            if "Content Security Policy" in entry["message"]
+        ]
+
+    elsewhere = [url for url in requests if not url.startswith((base_url, issuer, "data:"))]
+    assert elsewhere == []
+    assert refused == []
+    assert f"{issuer}/token" in requests
+    record_property(
+        "figure",
+        "docs page: signed in at the provider (authorization code with PKCE) and read /users/me; "
+        f"requests to it: {sorted({url.removeprefix(issuer) for url in requests} - {*requests})}",
     )

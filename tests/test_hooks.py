@@ -151,6 +151,7 @@ OIDC_PATHS = {
     "migrations/versions/0006_external_identities.py",
     "tests/auth/test_identity.py",
     "tests/auth/oidc_provider",
+    "tests/auth/test_docs_sign_in.py",
     "tests/auth/test_provider.py",
     "tests/auth/test_provider_live.py",
     "tests/identity_provider.py",

@@ -28,8 +28,8 @@ JINJA_IF_CEILINGS = {
     # The imports, the lifespan's parts, the layers, the routes and the instrumentation of every
     # answer that has any; jwt's imports are two blocks, as its parts sort on either side of
     # app.api (accounts and admin before, auth after); the rate limits of the answers with
-    # passwords (their import and their start).
-    "app/main.py": 17,
+    # passwords (their import and their start); oidc's sign-in on the docs page.
+    "app/main.py": 18,
     # A section of settings per answer, the rate limits' of the answers with passwords, the imports
     # of two, and jwt's types from pydantic.
     "app/core/config.py": 10,

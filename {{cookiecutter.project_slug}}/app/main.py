@@ -139,6 +139,9 @@ def create_app(settings: Settings) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
         docs_url=None,  # app.api.docs serves it, from the app's own assets
         redoc_url=None,
+{%- if cookiecutter.auth == "oidc" %}
+        swagger_ui_init_oauth=provider.docs_sign_in(settings),
+{%- endif %}
     )
     app.state.settings = settings
     app.add_exception_handler(RequestValidationError, errors.validation_error_without_input)

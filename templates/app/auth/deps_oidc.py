@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OpenIdConnect
 
 from app.api.deps import SessionDep
 from app.auth.identity import Identity, InvalidTokenError, identity
@@ -16,7 +16,14 @@ from app.core.config import get_settings
 from app.users import service
 from app.users.models import User
 
+# A token pasted in, or one that the docs page gets by signing in at the provider (Swagger UI reads
+# its discovery document): the same header either way, read by `bearer`.
 bearer = HTTPBearer(auto_error=False, description="An access token from the identity provider")
+at_the_provider = OpenIdConnect(
+    openIdConnectUrl=f"{get_settings().oidc_issuer}/.well-known/openid-configuration",
+    scheme_name="provider",
+    auto_error=False,
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ def unauthorized() -> HTTPException:
 
 async def get_signed_in(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    _: Annotated[str | None, Depends(at_the_provider)],
     session: SessionDep,
 ) -> SignedIn:
     """The token's identity and its user, who must be active here.

@@ -21,7 +21,7 @@ from typing import Any, Self
 import httpx
 from jwt import PyJWK, PyJWTError
 
-from app.core.config import get_settings
+from app.core.config import Settings, get_settings
 from app.core.outage import Outage
 
 logger = logging.getLogger(__name__)
@@ -158,6 +158,18 @@ def get_provider_keys() -> ProviderKeys | None:
         refresh_seconds=settings.oidc_refresh_seconds,
         timeout_seconds=settings.oidc_timeout_seconds,
     )
+
+
+def docs_sign_in(settings: Settings) -> dict[str, object] | None:
+    """How the docs page signs people in at the provider (Swagger UI's OAuth settings): with the
+    client that OIDC_DOCS_CLIENT_ID names, by the authorization code flow with PKCE."""
+    if settings.oidc_docs_client_id is None:
+        return None
+    return {
+        "clientId": settings.oidc_docs_client_id,
+        "usePkceWithAuthorizationCodeGrant": True,
+        "scopes": "openid",
+    }
 
 
 async def forget_keys() -> None:

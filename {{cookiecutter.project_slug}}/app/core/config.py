@@ -233,6 +233,10 @@ class Settings(BaseSettings):
     # Cognito: cognito:groups; scopes: scope), and the role that makes its holder an admin.
     oidc_roles_claim: str = Field(default="roles", pattern=r"^[^.\s]+(\.[^.\s]+)*$")
     oidc_admin_role: str = "admin"
+    # The provider's client that /docs signs people in with: a public one (no secret), for the
+    # authorization code flow with PKCE, whose redirect URI is this service's /docs/oauth2-redirect.
+    # Without one, /docs takes a token pasted in.
+    oidc_docs_client_id: str | None = None
     # The provider's keys are trusted this long before they are read again; a token signed with a
     # key not among them has them read again at once, but at most once in OIDC_REFRESH_SECONDS
     # (app/auth/provider.py). The provider has OIDC_TIMEOUT_SECONDS to answer.

@@ -39,6 +39,7 @@ FREE_TEXT = {
     "smtp_username",
     "smtp_password",
     "oidc_admin_role",
+    "oidc_docs_client_id",
 }
 # A value of the wrong kind for each type.
 WRONG_KIND: dict[object, object] = {
