@@ -16,7 +16,7 @@ from app.core.config import get_settings
 from app.users import service as users_service
 from app.users.models import User
 from tests.api_client import client_for
-from tests.identity_provider import ISSUER
+from tests.identity_provider import ISSUER, authorization
 
 _sequence = count(1)
 
@@ -41,7 +41,7 @@ def bearer(user: User, roles: Iterable[str] = ()) -> dict[str, str]:
     token = ISSUER.token(
         user.subject, roles=roles, preferred_username=user.username, email=user.email
     )
-    return {"Authorization": f"Bearer {token}"}
+    return authorization(token)
 
 
 @pytest.fixture
@@ -91,8 +91,7 @@ async def anonymous_client(
 
 async def live_owner_headers(client: AsyncClient, username: str = "owner") -> dict[str, str]:
     """Headers that sign a live server's requests in as a new user, who owns the items they make."""
-    token = ISSUER.token(f"{username}-{uuid4().hex}", preferred_username=username)
-    return {"Authorization": f"Bearer {token}"}
+    return authorization(ISSUER.token(f"{username}-{uuid4().hex}", preferred_username=username))
 
 
 async def live_admin_headers(
@@ -101,5 +100,6 @@ async def live_admin_headers(
     """Headers that sign a live server's requests in as a new admin, who may use every route and
     owns the items they make."""
     roles = [get_settings().oidc_admin_role]
-    token = ISSUER.token(f"{username}-{uuid4().hex}", roles=roles, preferred_username=username)
-    return {"Authorization": f"Bearer {token}"}
+    return authorization(
+        ISSUER.token(f"{username}-{uuid4().hex}", roles=roles, preferred_username=username)
+    )

@@ -82,13 +82,8 @@ class TestIssuer:
         if path == "/.well-known/openid-configuration":
             return {"issuer": self.url, "jwks_uri": f"{self.url}/jwks"}
         if path == "/jwks":
-            return {"keys": [self._jwk(kid, key) for kid, key in self.keys.items()]}
+            return {"keys": [as_jwk(key, kid) for kid, key in self.keys.items()]}
         return None
-
-    @staticmethod
-    def _jwk(kid: str, key: ec.EllipticCurvePrivateKey) -> dict[str, Any]:
-        jwk = ECAlgorithm.to_jwk(key.public_key(), as_dict=True)
-        return {**jwk, "kid": kid, "use": "sig", "alg": "ES256"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         issuer = self
@@ -109,6 +104,17 @@ class TestIssuer:
                 pass  # the tests read `requests`, not the server's log
 
         return Handler
+
+
+def as_jwk(key: ec.EllipticCurvePrivateKey, kid: str, *, private: bool = False) -> dict[str, Any]:
+    """The key as a provider publishes it (its public half), or, `private`, as one takes it."""
+    jwk = ECAlgorithm.to_jwk(key if private else key.public_key(), as_dict=True)
+    return {**jwk, "kid": kid, "use": "sig", "alg": "ES256"}
+
+
+def authorization(token: str) -> dict[str, str]:
+    """The header that sends the token with a request."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def hand_made(header: dict[str, object], claims: dict[str, object], secret: bytes | None) -> str:

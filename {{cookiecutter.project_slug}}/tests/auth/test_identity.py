@@ -13,11 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import get_settings
 from app.users.models import User
-from tests.identity_provider import ISSUER, hand_made, public_pem
-
-
-def signed_in(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.identity_provider import ISSUER, authorization, hand_made, public_pem
 
 
 def claims(subject: str = "forger") -> dict[str, object]:
@@ -56,8 +52,8 @@ async def test_a_token_from_the_provider_signs_in_and_makes_the_user(
 ) -> None:
     token = ISSUER.token("alice-1", preferred_username="alice", email="alice@example.com")
 
-    first = await anonymous_client.get("/users/me", headers=signed_in(token))
-    again = await anonymous_client.get("/users/me", headers=signed_in(token))
+    first = await anonymous_client.get("/users/me", headers=authorization(token))
+    again = await anonymous_client.get("/users/me", headers=authorization(token))
 
     assert first.status_code == 200, first.text
     assert first.json() == {
@@ -74,7 +70,7 @@ async def test_a_token_from_the_provider_signs_in_and_makes_the_user(
 async def test_any_other_token_gets_401(
     anonymous_client: AsyncClient, forge: Callable[[], str]
 ) -> None:
-    response = await anonymous_client.get("/users/me", headers=signed_in(forge()))
+    response = await anonymous_client.get("/users/me", headers=authorization(forge()))
 
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
@@ -90,8 +86,8 @@ async def test_the_names_follow_the_latest_token(anonymous_client: AsyncClient) 
     before = ISSUER.token("carol-1", preferred_username="carol", email="carol@example.com")
     after = ISSUER.token("carol-1", preferred_username="caroline")
 
-    await anonymous_client.get("/users/me", headers=signed_in(before))
-    response = await anonymous_client.get("/users/me", headers=signed_in(after))
+    await anonymous_client.get("/users/me", headers=authorization(before))
+    response = await anonymous_client.get("/users/me", headers=authorization(after))
 
     assert (response.json()["username"], response.json()["email"]) == ("caroline", None)
 
@@ -110,14 +106,16 @@ async def test_the_audience_may_be_the_client_id_claim_as_cognito_puts_it(
     monkeypatch.setattr(get_settings(), "oidc_audience_claim", "client_id")
     token = ISSUER.token("cognito-user", aud=None, client_id=client_id)
 
-    response = await anonymous_client.get("/users/me", headers=signed_in(token))
+    response = await anonymous_client.get("/users/me", headers=authorization(token))
 
     assert response.status_code == status, response.text
 
 
 async def test_subjects_are_compared_as_they_are(anonymous_client: AsyncClient) -> None:
-    plain = await anonymous_client.get("/users/me", headers=signed_in(ISSUER.token("spaced")))
-    spaced = await anonymous_client.get("/users/me", headers=signed_in(ISSUER.token(" spaced ")))
+    plain = await anonymous_client.get("/users/me", headers=authorization(ISSUER.token("spaced")))
+    spaced = await anonymous_client.get(
+        "/users/me", headers=authorization(ISSUER.token(" spaced "))
+    )
 
     assert (plain.status_code, spaced.status_code) == (200, 200)
     assert plain.json()["id"] != spaced.json()["id"]

@@ -12,11 +12,7 @@ from httpx import AsyncClient
 
 from app.auth.provider import ProviderKeys, get_provider_keys
 from app.core.config import get_settings
-from tests.identity_provider import ISSUER
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+from tests.identity_provider import ISSUER, authorization
 
 
 def made_up_kid(subject: str) -> str:
@@ -42,11 +38,13 @@ async def provider_keys(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Provid
 async def test_a_rotated_key_is_read_without_a_restart(
     anonymous_client: AsyncClient, provider_keys: ProviderKeys
 ) -> None:
-    before = await anonymous_client.get("/users/me", headers=bearer(ISSUER.token("rotating")))
+    before = await anonymous_client.get(
+        "/users/me", headers=authorization(ISSUER.token("rotating"))
+    )
     reads = ISSUER.reads()
     ISSUER.rotate()
     await asyncio.sleep(provider_keys.refresh_seconds)
-    after = await anonymous_client.get("/users/me", headers=bearer(ISSUER.token("rotating")))
+    after = await anonymous_client.get("/users/me", headers=authorization(ISSUER.token("rotating")))
 
     assert (before.status_code, after.status_code) == (200, 200)
     assert ISSUER.reads() == reads + 1
@@ -60,7 +58,7 @@ async def test_a_flood_of_made_up_key_ids_reads_the_keys_once(
 
     responses = await asyncio.gather(
         *(
-            anonymous_client.get("/users/me", headers=bearer(made_up_kid(f"f{n}")))
+            anonymous_client.get("/users/me", headers=authorization(made_up_kid(f"f{n}")))
             for n in range(50)
         )
     )
@@ -75,23 +73,27 @@ async def test_while_the_provider_is_down_known_keys_sign_in_and_others_get_503(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     known = ISSUER.token("steady")
-    await anonymous_client.get("/users/me", headers=bearer(known))
+    await anonymous_client.get("/users/me", headers=authorization(known))
     ISSUER.answering = False
     try:
         ISSUER.rotate()
         await asyncio.sleep(provider_keys.refresh_seconds)
         with caplog.at_level(logging.WARNING, logger="app.auth.provider"):
-            unknown = await anonymous_client.get("/users/me", headers=bearer(ISSUER.token("new")))
+            unknown = await anonymous_client.get(
+                "/users/me", headers=authorization(ISSUER.token("new"))
+            )
             during = [
-                (await anonymous_client.get("/users/me", headers=bearer(known))).status_code
+                (await anonymous_client.get("/users/me", headers=authorization(known))).status_code
                 for _ in range(3)
             ]
-            again = await anonymous_client.get("/users/me", headers=bearer(ISSUER.token("new")))
+            again = await anonymous_client.get(
+                "/users/me", headers=authorization(ISSUER.token("new"))
+            )
     finally:
         ISSUER.answering = True
     await asyncio.sleep(provider_keys.refresh_seconds)
     with caplog.at_level(logging.WARNING, logger="app.auth.provider"):
-        back = await anonymous_client.get("/users/me", headers=bearer(ISSUER.token("new")))
+        back = await anonymous_client.get("/users/me", headers=authorization(ISSUER.token("new")))
 
     assert (unknown.status_code, again.status_code) == (503, 503)
     assert unknown.headers["Retry-After"] == "1"

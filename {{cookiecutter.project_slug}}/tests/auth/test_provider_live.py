@@ -24,9 +24,8 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
-from jwt.algorithms import ECAlgorithm
 
-from tests.identity_provider import hand_made, public_pem
+from tests.identity_provider import as_jwk, authorization, hand_made, public_pem
 from tests.live_server import free_port, server_process
 from tests.processes import PythonProcess
 from tests.profile import server_missing
@@ -47,8 +46,7 @@ NODE, NPM = shutil.which("node"), shutil.which("npm")
 def signing_key() -> tuple[dict[str, Any], ec.EllipticCurvePrivateKey]:
     """A new private key, as the provider takes it (a JWK), and as this process signs with it."""
     key = ec.generate_private_key(ec.SECP256R1())
-    jwk = {**ECAlgorithm.to_jwk(key, as_dict=True), "kid": uuid.uuid4().hex, "alg": "ES256"}
-    return jwk, key
+    return as_jwk(key, uuid.uuid4().hex, private=True), key
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +150,7 @@ def service(
 
 
 def me(client: httpx.Client, token: str) -> httpx.Response:
-    return client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+    return client.get("/users/me", headers=authorization(token))
 
 
 def test_its_tokens_sign_in_and_its_roles_make_admins(
@@ -165,7 +163,7 @@ def test_its_tokens_sign_in_and_its_roles_make_admins(
     ):
         alice = me(client, issuer.token("alice"))
         listed = {
-            name: client.get("/admin/users/", headers={"Authorization": f"Bearer {token}"})
+            name: client.get("/admin/users/", headers=authorization(token))
             for name, token in [("alice", issuer.token("alice")), ("root", issuer.token("root"))]
         }
 

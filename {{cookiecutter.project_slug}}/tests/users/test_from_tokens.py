@@ -14,7 +14,7 @@ from app.users import service
 from app.users.models import User
 from tests import factories
 from tests.clients import bearer
-from tests.identity_provider import ISSUER
+from tests.identity_provider import ISSUER, authorization
 from tests.live_server import stored
 
 FIRST_REQUESTS = 200
@@ -105,7 +105,7 @@ async def test_racing_first_requests_of_each_user_make_one_user_each(
     limits = httpx.Limits(max_connections=FIRST_REQUESTS)
     async with httpx.AsyncClient(base_url=server, timeout=60, limits=limits) as client:
         responses = await asyncio.gather(
-            *(client.get("/users/me", headers={"Authorization": f"Bearer {t}"}) for t in tokens)
+            *(client.get("/users/me", headers=authorization(token)) for token in tokens)
         )
 
     assert Counter(response.status_code for response in responses) == {200: FIRST_REQUESTS}
