@@ -103,6 +103,32 @@ def click(browser: webdriver.Chrome, selector: str) -> None:
     browser.find_element(By.CSS_SELECTOR, selector).click()
 
 
+def shows_who_is_signed_in(browser: webdriver.Chrome, username: str) -> None:
+    """Try `GET /users/me` on the page, and wait until its answer names the user."""
+    operation = "#operations-users-read_me_users_me_get"
+    click(browser, f"{operation} .opblock-summary")
+    click(browser, f"{operation} .try-out__btn")
+    click(browser, f"{operation} .execute")
+    table = f"{operation} .live-responses-table"
+    wait_for(
+        browser,
+        "the signed-in user",
+        lambda b: (
+            f'"username": "{username}"'
+            in "".join(element.text for element in b.find_elements(By.CSS_SELECTOR, table))
+        ),
+    )
+
+
+def refused_by_the_policy(browser: webdriver.Chrome) -> list[str]:
+    """What the browser has refused under the page's Content Security Policy."""
+    return [
+        entry["message"]
+        for entry in log(browser, "browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+
+
 @pytest.mark.slow
 def test_the_docs_page_signs_in_and_tries_an_operation_offline_loading_nothing_from_elsewhere(
     tmp_path: Path, record_property: Callable[[str, object], None]
@@ -142,24 +168,9 @@ def test_the_docs_page_signs_in_and_tries_an_operation_offline_loading_nothing_f
                 browser, "the sign-in", lambda b: b.find_elements(By.CSS_SELECTOR, ".btn-done")
             )
             click(browser, ".btn-done")
-            click(browser, "#operations-users-read_me_users_me_get .opblock-summary")
-            click(browser, "#operations-users-read_me_users_me_get .try-out__btn")
-            click(browser, "#operations-users-read_me_users_me_get .execute")
-            table = "#operations-users-read_me_users_me_get .live-responses-table"
-            wait_for(
-                browser,
-                "the signed-in user",
-                lambda b: (
-                    '"username": "ann"'
-                    in "".join(element.text for element in b.find_elements(By.CSS_SELECTOR, table))
-                ),
-            )
+            shows_who_is_signed_in(browser, "ann")
             requests = requested_urls(browser)
-            refused = [
-                entry["message"]
-                for entry in log(browser, "browser")
-                if "Content Security Policy" in entry["message"]
-            ]
+            refused = refused_by_the_policy(browser)
 
     elsewhere = [url for url in requests if not url.startswith((base_url, "data:"))]
     assert shown == set(schema["paths"])
@@ -217,7 +228,6 @@ def test_the_docs_page_signs_in_at_the_identity_provider_with_pkce(
         "OIDC_DOCS_CLIENT_ID": "docs",
     }
     screenshot = ARTIFACTS / "docs-page-oidc.png"
-    operation = "#operations-users-read_me_users_me_get"
 
     with (
         serving(
@@ -263,24 +273,9 @@ def test_the_docs_page_signs_in_at_the_identity_provider_with_pkce(
         browser.switch_to.window(docs_window)
         wait_for(browser, "the sign-in", lambda b: b.find_elements(By.CSS_SELECTOR, ".btn-done"))
         click(browser, ".btn-done")
-        click(browser, f"{operation} .opblock-summary")
-        click(browser, f"{operation} .try-out__btn")
-        click(browser, f"{operation} .execute")
-        table = f"{operation} .live-responses-table"
-        wait_for(
-            browser,
-            "the signed-in user",
-            lambda b: (
-                '"username": "alice"'
-                in "".join(element.text for element in b.find_elements(By.CSS_SELECTOR, table))
-            ),
-        )
+        shows_who_is_signed_in(browser, "alice")
         requests = requested_urls(browser, by=base_url)  # the docs page's; not the provider's
-        refused = [
-            entry["message"]
-            for entry in log(browser, "browser")
-            if "Content Security Policy" in entry["message"]
-        ]
+        refused = refused_by_the_policy(browser)
 
     elsewhere = [url for url in requests if not url.startswith((base_url, issuer, "data:"))]
     assert elsewhere == []
